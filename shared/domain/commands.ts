@@ -1,0 +1,33 @@
+import type { DeploymentEvent } from '../schemas/events.js';
+import type { Color } from '../schemas/config.js';
+
+/** A traffic target to send: always a named revision (never "latest"), with an optional tag. */
+export interface TrafficTarget {
+  /** Short revision name, e.g. `leakage-00002-abc`. */
+  revision: string;
+  percent: number;
+  tag?: string;
+}
+
+/** A new revision built from an existing revision's template with only image and color env changed. */
+export interface DeployRevision {
+  /** Short name of the new revision (starts with the service id). */
+  revision: string;
+  /** Short name of the revision whose template is copied (the stable). */
+  from: string;
+  /** Image by digest. */
+  image: string;
+  /** Env values set on the first container (the color's settings), replacing same-named ones. */
+  env: Record<string, string>;
+  /** Stamped on the revision as the `cutover.dev/color` label. */
+  color: Color;
+}
+
+/**
+ * What the release state machine asks the outside world to do. The record itself is written with
+ * the traffic in the same etag-guarded update; publishes and tags happen after that write.
+ */
+export type Command =
+  | { kind: 'update-service'; traffic: TrafficTarget[]; deploy?: DeployRevision }
+  | { kind: 'tag-image'; image: string; digest: string; tag: string }
+  | { kind: 'publish'; event: DeploymentEvent };

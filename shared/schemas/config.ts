@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/** `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. */
+export const ServiceName = z
+  .string()
+  .regex(
+    /^projects\/[a-z0-9-]+\/locations\/[a-z0-9-]+\/services\/[a-z][a-z0-9-]{0,48}$/,
+    'must be a full Cloud Run service name: projects/PROJECT/locations/REGION/services/SERVICE',
+  );
+export type ServiceName = z.infer<typeof ServiceName>;
+
+const Seconds = z.number().int('must be whole seconds').nonnegative('must be 0 or more');
+const Ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
+export const Color = z.enum(['blue', 'green']);
+export type Color = z.infer<typeof Color>;
+
+export const Thresholds = z
+  .object({
+    /** Green 5xx / green requests above this fails the step. */
+    max5xxRate: Ratio.default(0.02),
+    /** Fewer green requests than this in the window makes the error check inconclusive. */
+    minRequests: z.number().int().positive('must be at least 1').default(100),
+    /** Green p95 may exceed blue p95 by this fraction... */
+    p95Tolerance: z.number().min(0, 'must be 0 or more').default(0.1),
+    /** ...plus this many milliseconds, so a 2 ms baseline does not fail on noise. */
+    p95SlackMs: z.number().min(0, 'must be 0 or more').default(5),
+    /** Relative change of mean prediction, green vs blue, above this fails. */
+    maxPredictionDrift: z.number().min(0, 'must be 0 or more').default(0.2),
+    /** Consecutive failing ticks that roll back. */
+    failureLimit: z.number().int().positive('must be at least 1').default(2),
+    /** A 5xx rate of at least max5xxRate × this (with enough samples) rolls back at once. */
+    criticalMultiple: z.number().min(1, 'must be 1 or more').default(4),
+    /** Inconclusive for this long marks the release stalled. */
+    maxInconclusiveSeconds: Seconds.default(1800),
+  })
+  .strict();
+export type Thresholds = z.infer<typeof Thresholds>;
+
+export const SmokeRoute = z
+  .object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
+    path: z.string().startsWith('/', 'must start with /'),
+    body: z.unknown().optional(),
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    samples: z.number().int().positive('must be at least 1').max(100).default(3),
+  })
+  .strict();
+export type SmokeRoute = z.infer<typeof SmokeRoute>;
+
+export const SmokeConfig = z
+  .object({
+    routes: z.array(SmokeRoute).default([{ method: 'GET', path: '/', expectStatus: 200, samples: 3 }]),
+    /** Green's median latency may be at most blue's × this + slack. */
+    maxLatencyRatio: z.number().min(1, 'must be 1 or more').default(2),
+    latencySlackMs: z.number().min(0).default(50),
+    /** Send a Google ID token for the service URL (services that require authentication). */
+    authenticate: z.boolean().default(false),
+    /** Require the candidate revision to show up in Cloud Monitoring before traffic moves. */
+    requireMonitoring: z.boolean().default(true),
+    timeoutSeconds: z.number().positive().default(10),
+  })
+  .strict();
+export type SmokeConfig = z.infer<typeof SmokeConfig>;
+
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+export const ColorSettings = z
+  .object({
+    /** Env values that differ per color, e.g. the bucket that holds this color's inference logs. */
+    env: z.record(EnvName, z.string()).default({}),
+  })
+  .strict();
+export type ColorSettings = z.infer<typeof ColorSettings>;
+
+const TagPattern = z
+  .string()
+  .min(1, 'must not be empty')
+  .regex(/^[A-Za-z0-9_.*:@~-]+$/, 'may hold only tag characters and * wildcards');
+
+export const ServiceConfig = z
+  .object({
+    service: ServiceName,
+    /** Image it follows, without tag or digest: `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`. */
+    image: z
+      .string()
+      .regex(/^[a-z0-9.-]+(?::\d+)?\/[^@:\s]+$/, 'must be an image reference without tag or digest'),
+    tags: z
+      .object({
+        /** A push whose tag matches one of these starts a release. */
+        include: z.array(TagPattern).min(1, 'must name at least one pattern').default(['*']),
+        /** Tags that never start a release; rollback-* and signature tags by default. */
+        ignore: z.array(TagPattern).default(['rollback-*', '*.sig', '*.att', 'sha256-*']),
+      })
+      .strict()
+      .default({ include: ['*'], ignore: ['rollback-*', '*.sig', '*.att', 'sha256-*'] }),
+    steps: z
+      .array(z.number().int('must be whole percents').min(1, 'must be at least 1').max(100))
+      .min(1)
+      .default([10, 25, 50, 100])
+      .refine((s) => s.every((p, i) => i === 0 || p > (s[i - 1] ?? 0)) && s.at(-1) === 100, {
+        message: 'steps must rise and end at 100',
+      }),
+    bakeSeconds: Seconds.default(300),
+    /** Cloud Monitoring data lags; the newest this many seconds of a window are not judged. */
+    monitoringLagSeconds: Seconds.default(180),
+    thresholds: Thresholds.default(Thresholds.parse({})),
+    smoke: SmokeConfig.default(SmokeConfig.parse({})),
+    /** What a push during an active release does. */
+    onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
+    colors: z
+      .object({ blue: ColorSettings.default({ env: {} }), green: ColorSettings.default({ env: {} }) })
+      .strict()
+      .default({ blue: { env: {} }, green: { env: {} } }),
+  })
+  .strict();
+export type ServiceConfig = z.infer<typeof ServiceConfig>;
+
+export const Config = z
+  .object({
+    services: z
+      .array(ServiceConfig)
+      .min(1, 'must configure at least one service')
+      .refine((s) => new Set(s.map((x) => x.service)).size === s.length, {
+        message: 'each service may be configured once',
+      }),
+    topics: z
+      .object({
+        deploymentEvents: z.string().min(1).default('cutover-deployment-events'),
+        rollbackRequests: z.string().min(1).default('cutover-rollback-requests'),
+      })
+      .strict()
+      .default({ deploymentEvents: 'cutover-deployment-events', rollbackRequests: 'cutover-rollback-requests' }),
+    /** Log-based distribution metric of the model's predictions, labelled by revision. */
+    predictionMetric: z.string().min(1).default('logging.googleapis.com/user/cutover-prediction'),
+    /** Events older than this are acknowledged and logged, not acted on. */
+    maxEventAgeSeconds: Seconds.default(3600),
+    /** Names of the env vars that hold the alert webhook's Basic auth credentials. */
+    webhook: z
+      .object({ usernameEnv: EnvName.default('CUTOVER_WEBHOOK_USERNAME'), passwordEnv: EnvName.default('CUTOVER_WEBHOOK_PASSWORD') })
+      .strict()
+      .default({ usernameEnv: 'CUTOVER_WEBHOOK_USERNAME', passwordEnv: 'CUTOVER_WEBHOOK_PASSWORD' }),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;
+export type ConfigInput = z.input<typeof Config>;
+
+/** The configured entry for a service, by full name. */
+export function serviceConfig(config: Config, service: string): ServiceConfig | undefined {
+  return config.services.find((s) => s.service === service);
+}

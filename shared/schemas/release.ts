@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { Color } from './config.js';
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+/** One of the two slots: a revision (short name), the image it runs (by digest) and its color. */
+export const Slot = z.object({
+  revision: z.string().min(1),
+  /** Full image reference by digest: `host/project/repo/image@sha256:...`. */
+  image: z.string().min(1),
+  color: Color,
+});
+export type Slot = z.infer<typeof Slot>;
+
+export const CheckName = z.enum(['error-rate', 'p95-latency', 'prediction-drift']);
+export type CheckName = z.infer<typeof CheckName>;
+export const Outcome = z.enum(['pass', 'fail', 'inconclusive']);
+export type Outcome = z.infer<typeof Outcome>;
+
+/** One check of one tick: what was observed, against what, and why it came out as it did. */
+export const CheckResult = z.object({
+  check: CheckName,
+  outcome: Outcome,
+  /** Green's value (rate, ms, mean prediction), or null when there was no data. */
+  observed: z.number().nullable(),
+  /** Blue's value where the check compares against it. */
+  baseline: z.number().nullable(),
+  /** The limit green had to stay within. */
+  limit: z.number().nullable(),
+  samples: z.number().int().nonnegative(),
+  critical: z.boolean().default(false),
+  reason: z.string(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const Verdict = z.object({
+  outcome: Outcome,
+  critical: z.boolean(),
+  checks: z.array(CheckResult),
+  at: Timestamp,
+  window: z.object({ start: Timestamp, end: Timestamp }),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export const RollbackTrigger = z.enum([
+  'analysis',
+  'smoke',
+  'alert',
+  'manual-traffic',
+  'manual-container',
+  'provision-failed',
+]);
+export type RollbackTrigger = z.infer<typeof RollbackTrigger>;
+
+const ReleaseBase = z.object({
+  id: z.string().min(1),
+  candidate: Slot,
+  /** The tag that was pushed. */
+  tag: z.string().min(1),
+  startedAt: Timestamp,
+});
+
+const Step = z.object({
+  index: z.number().int().nonnegative(),
+  percent: z.number().int().min(0).max(100),
+  startedAt: Timestamp,
+});
+export type Step = z.infer<typeof Step>;
+
+/** A release, one variant per phase. */
+export const Release = z.discriminatedUnion('phase', [
+  /** The candidate revision is being created at 0%. */
+  ReleaseBase.extend({ phase: z.literal('provisioning') }),
+  /** The candidate is ready and gets smoke tested on its tag URL before any traffic. */
+  ReleaseBase.extend({ phase: z.literal('smoke-testing') }),
+  /** The candidate serves step.percent; each tick judges the step. */
+  ReleaseBase.extend({
+    phase: z.literal('shifting'),
+    step: Step,
+    consecutiveFailures: z.number().int().nonnegative(),
+    /** When the run of inconclusive verdicts began, or null. */
+    inconclusiveSince: Timestamp.nullable(),
+    stalled: z.boolean(),
+    paused: z.boolean(),
+    lastVerdict: Verdict.nullable(),
+  }),
+  /** Terminal: the candidate became the stable revision. */
+  ReleaseBase.extend({ phase: z.literal('promoted'), endedAt: Timestamp, lastVerdict: Verdict.nullable() }),
+  /** Terminal: all traffic went back to the stable revision (or to a rollback image). */
+  ReleaseBase.extend({
+    phase: z.literal('rolled-back'),
+    endedAt: Timestamp,
+    trigger: RollbackTrigger,
+    reason: z.string(),
+    requestedBy: z.string().nullable(),
+    lastVerdict: Verdict.nullable(),
+  }),
+  /** Terminal: a newer push replaced this release before it finished. */
+  ReleaseBase.extend({ phase: z.literal('superseded'), endedAt: Timestamp, supersededBy: z.string() }),
+]);
+export type Release = z.infer<typeof Release>;
+export type Phase = Release['phase'];
+
+export const TERMINAL_PHASES = ['promoted', 'rolled-back', 'superseded'] as const;
+export function isTerminal(phase: Phase): boolean {
+  return (TERMINAL_PHASES as readonly string[]).includes(phase);
+}
+
+/** A finished release, kept short for `cutover status`. */
+export const HistoryEntry = z.object({
+  id: z.string(),
+  image: z.string(),
+  phase: z.enum(TERMINAL_PHASES),
+  endedAt: Timestamp,
+  detail: z.string(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** Everything cutover keeps about one service, persisted in its `cutover.dev/` annotations. */
+export const ServiceRecord = z.object({
+  stable: Slot,
+  release: Release.nullable(),
+  /** Image digests that failed a release; a push of one of them is ignored. */
+  failedImages: z.array(z.string()),
+  history: z.array(HistoryEntry),
+});
+export type ServiceRecord = z.infer<typeof ServiceRecord>;
+
+export const HISTORY_LIMIT = 10;
+export const FAILED_IMAGES_LIMIT = 50;
