@@ -1,0 +1,171 @@
+import { realpathSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { ErrorBudget, KnobError, readKnobs, type Knobs } from './knobs.js';
+import { leakageProbability, parseFeatures } from './model.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ModelServerOptions {
+  /** Where log lines go (one JSON object each); stdout by default, as Cloud Run collects it. */
+  writeLine?: (line: string) => void;
+  now?: () => Date;
+  /** How `EXTRA_LATENCY_MS` waits; a timer by default. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Cloud Logging's structured format: severity and message, payload fields at the top level. */
+function logger(writeLine: (line: string) => void, now: () => Date) {
+  return (severity: 'INFO' | 'WARNING' | 'ERROR', message: string, fields: object = {}) =>
+    writeLine(JSON.stringify({ severity, message, time: now().toISOString(), ...fields }));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Reads the whole body, or null when it is larger than MAX_BODY_BYTES. */
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const timerSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The model's HTTP server (not yet listening). `POST /predict` answers
+ * `{leakage_probability, model_version}` (or the v2 shape `{leak_risk, model_version}` with the risk
+ * in percent) and logs one structured line per prediction; `GET /healthz` answers 200.
+ */
+export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}): Server {
+  const now = options.now ?? (() => new Date());
+  const log = logger(options.writeLine ?? ((l) => process.stdout.write(l + '\n')), now);
+  const sleep = options.sleep ?? timerSleep;
+  const errors = new ErrorBudget(knobs.errorRate);
+  const common = {
+    model_version: knobs.modelVersion,
+    inference_log_bucket: knobs.inferenceLogBucket,
+  };
+
+  async function predict(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const text = await readBody(req);
+    if (text === null)
+      return sendJson(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return sendJson(res, 400, { error: 'body is not valid JSON' });
+    }
+    const parsed = parseFeatures(body);
+    if (!parsed.ok) {
+      log('WARNING', 'invalid prediction input', { ...common, issues: parsed.issues });
+      return sendJson(res, 400, { error: 'invalid features', issues: parsed.issues });
+    }
+    if (knobs.extraLatencyMs > 0) await sleep(knobs.extraLatencyMs);
+    if (errors.nextFails()) {
+      log('ERROR', 'prediction failed (injected by ERROR_RATE)', common);
+      return sendJson(res, 503, { error: 'model temporarily unavailable' });
+    }
+    const probability = leakageProbability(parsed.features, knobs.predictionShift);
+    const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+    log('INFO', 'prediction', {
+      ...common,
+      leakage_probability: probability,
+      latency_ms: latencyMs,
+    });
+    if (knobs.responseShape === 'v2') {
+      return sendJson(res, 200, {
+        leak_risk: Math.round(probability * 1000) / 10,
+        model_version: knobs.modelVersion,
+      });
+    }
+    sendJson(res, 200, { leakage_probability: probability, model_version: knobs.modelVersion });
+  }
+
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return sendJson(res, 200, { status: 'ok', model_version: knobs.modelVersion });
+    }
+    if (path === '/predict' && req.method === 'POST') {
+      predict(req, res).catch((error: unknown) => {
+        log('ERROR', 'prediction crashed', { ...common, error: String(error) });
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+      return;
+    }
+    if (path === '/predict' || path === '/healthz')
+      return sendJson(res, 405, { error: `${req.method} not allowed on ${path}` });
+    sendJson(res, 404, { error: `no route ${path}` });
+  });
+}
+
+/** Exits when `pid` is gone, checking every `everyMs`; returns a function that stops watching. */
+export function watchParent(pid: number, onGone: () => void, everyMs = 250): () => void {
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') onGone();
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function main(): void {
+  let knobs: Knobs;
+  try {
+    knobs = readKnobs(process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof KnobError ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  if (knobs.failStartup) {
+    process.stderr.write('FAIL_STARTUP is set: the model exits before it listens\n');
+    process.exit(1);
+  }
+  const log = logger(
+    (l) => process.stdout.write(l + '\n'),
+    () => new Date(),
+  );
+  if (knobs.parentPid !== null) {
+    watchParent(knobs.parentPid, () => {
+      log('WARNING', 'parent process is gone; exiting', { parent_pid: knobs.parentPid });
+      process.exit(0);
+    });
+  }
+  const server = createModelServer(knobs);
+  server.on('error', (error) => {
+    process.stderr.write(`cannot listen on ${knobs.host}:${knobs.port}: ${error.message}\n`);
+    process.exit(1);
+  });
+  server.listen(knobs.port, knobs.host, () => {
+    log('INFO', 'listening', { port: knobs.port, model_version: knobs.modelVersion });
+  });
+  // Cloud Run sends SIGTERM before stopping an instance: finish what is in flight, then exit.
+  const shutdown = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(realpathSync(entry)).href) main();
