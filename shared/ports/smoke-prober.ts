@@ -1,16 +1,13 @@
 import type { SmokeRoute } from '../schemas/config.js';
+import type { ProbeResult } from '../domain/smoke.js';
 
-/** One request of a smoke test against a tag URL. */
-export interface ProbeResult {
-  /** HTTP status, or null when no response came back. */
-  status: number | null;
-  latencyMs: number;
-  /** The parsed JSON body, or null when the body was empty or not JSON. */
-  json: unknown;
-  /** Why no response came back (connection refused, timeout). */
-  error: string | null;
-}
+/** One request of a smoke test against a tag URL; defined in the domain, which judges it. */
+export type { ProbeResult } from '../domain/smoke.js';
 
 export interface SmokeProber {
-  probe(baseUrl: string, route: SmokeRoute, options: { authenticate: boolean; timeoutMs: number }): Promise<ProbeResult>;
+  probe(
+    baseUrl: string,
+    route: SmokeRoute,
+    options: { authenticate: boolean; timeoutMs: number },
+  ): Promise<ProbeResult>;
 }
