@@ -29,5 +29,6 @@ export interface DeployRevision {
  */
 export type Command =
   | { kind: 'update-service'; traffic: TrafficTarget[]; deploy?: DeployRevision }
-  | { kind: 'tag-image'; image: string; digest: string; tag: string }
+  /** Add `tag` to the image `image` refers to (`repo@sha256:…`, or `repo:tag` to be resolved). */
+  | { kind: 'tag-image'; image: string; tag: string }
   | { kind: 'publish'; event: DeploymentEvent };

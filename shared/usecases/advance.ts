@@ -1,0 +1,115 @@
+import type { RevisionMetrics } from '../domain/measurement.js';
+import { activeRelease, transition } from '../domain/release-machine.js';
+import type { ReleaseInput, Transition } from '../domain/release-input.js';
+import type { ServiceConfig } from '../schemas/config.js';
+import type { Release, ServiceRecord } from '../schemas/release.js';
+import type { ServiceView } from '../ports/service-platform.js';
+import { applyDecision, type Applied } from './apply.js';
+import type { Deps } from './deps.js';
+import { smokeTest } from './smoke-test.js';
+
+type Shifting = Extract<Release, { phase: 'shifting' }>;
+
+/** What woke the reconciler: a tick, or an event naming the release (and step) it was made for. */
+export interface Trigger {
+  releaseId?: string;
+  step?: number | null;
+}
+
+/**
+ * Moves the active release of one service on by one decision, whatever its phase: a
+ * provisioning candidate is checked for readiness, a ready one smoke tested, a shifting one
+ * measured and judged. Triggers naming another release or step are stale and ignored.
+ */
+export async function advanceService(
+  deps: Deps,
+  config: ServiceConfig,
+  trigger: Trigger = {},
+): Promise<Applied> {
+  return applyDecision(deps, config.service, async (record, view) => {
+    const ctx = { config, now: deps.clock.now() };
+    const active = activeRelease(record);
+    const stale = staleness(active, trigger);
+    if (!active || stale) return noop(record, stale ?? 'no active release');
+    const input = await nextInput(deps, config, record, active, view);
+    return input
+      ? transition(record, input, { ...ctx, now: deps.clock.now() })
+      : noop(record, `release ${active.id} is waiting (${active.phase})`);
+  });
+}
+
+function staleness(active: ReturnType<typeof activeRelease>, trigger: Trigger): string | null {
+  if (!active || trigger.releaseId === undefined) return null;
+  if (trigger.releaseId !== active.id)
+    return `event for release ${trigger.releaseId}, but the active release is ${active.id}`;
+  const step = active.phase === 'shifting' ? active.step.index : null;
+  if (trigger.step !== undefined && trigger.step !== step)
+    return `event for step ${trigger.step}, but release ${active.id} is at step ${step}`;
+  return null;
+}
+
+function noop(record: ServiceRecord, reason: string): Transition {
+  return { record, commands: [], ignored: reason, summary: `ignored: ${reason}` };
+}
+
+async function nextInput(
+  deps: Deps,
+  config: ServiceConfig,
+  record: ServiceRecord,
+  active: NonNullable<ReturnType<typeof activeRelease>>,
+  view: ServiceView,
+): Promise<ReleaseInput | null> {
+  switch (active.phase) {
+    case 'provisioning': {
+      const revision = await deps.platform().revision(config.service, active.candidate.revision);
+      if (!revision)
+        return {
+          type: 'candidate-failed',
+          releaseId: active.id,
+          reason: `revision ${active.candidate.revision} does not exist`,
+        };
+      if (revision.state === 'pending') return null;
+      return revision.state === 'ready'
+        ? { type: 'candidate-ready', releaseId: active.id }
+        : { type: 'candidate-failed', releaseId: active.id, reason: revision.detail };
+    }
+    case 'smoke-testing': {
+      const smoke = await smokeTest(deps, config, record, active, view);
+      return smoke ? { type: 'smoke-result', releaseId: active.id, smoke } : null;
+    }
+    case 'shifting':
+      return active.paused ? null : measureStep(deps, config, record, active);
+    default: {
+      const unreachable: never = active;
+      throw new Error(`unhandled phase ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * Measures blue and green over the same window: from the step's start to now minus the
+ * monitoring lag. A window that has not opened yet is measured as no data (inconclusive).
+ */
+async function measureStep(
+  deps: Deps,
+  config: ServiceConfig,
+  record: ServiceRecord,
+  active: Shifting,
+): Promise<ReleaseInput> {
+  const start = new Date(active.step.startedAt);
+  const end = new Date(deps.clock.now().getTime() - config.monitoringLagSeconds * 1000);
+  const window = { start, end };
+  const [blue, green] =
+    end > start
+      ? await Promise.all([
+          deps.metrics().measure(config.service, record.stable.revision, window),
+          deps.metrics().measure(config.service, active.candidate.revision, window),
+        ])
+      : [closedWindow(), closedWindow()];
+  return { type: 'analysis', releaseId: active.id, step: active.step.index, blue, green, window };
+}
+
+function closedWindow(): RevisionMetrics {
+  const none = { kind: 'no-data' as const, reason: 'the step is younger than the monitoring lag' };
+  return { requests: none, errors5xx: none, p95LatencyMs: none, prediction: none };
+}

@@ -1,0 +1,111 @@
+import type { Command, TrafficTarget } from '../domain/commands.js';
+import { initialRecord } from '../domain/release-machine.js';
+import type { Transition } from '../domain/release-input.js';
+import { ConflictError, DeployFailedError, PermanentError } from '../errors.js';
+import type { ServiceView } from '../ports/service-platform.js';
+import type { ServiceRecord } from '../schemas/release.js';
+import type { Deps } from './deps.js';
+
+/** How many times a decision is re-made after a concurrent write before giving up (and retrying by redelivery). */
+const MAX_CONFLICTS = 5;
+
+export type Applied =
+  | { kind: 'applied'; transition: Transition; view: ServiceView }
+  | { kind: 'ignored'; reason: string; record: ServiceRecord }
+  | { kind: 'deploy-failed'; error: DeployFailedError };
+
+/** Decides on a fresh read; may itself read more (metrics, probes) before deciding. */
+export type Decide = (record: ServiceRecord, view: ServiceView) => Promise<Transition> | Transition;
+
+/**
+ * Read, decide, write — guarded by the etag that was read. A conflict re-reads and decides again,
+ * so concurrent deliveries converge on one outcome and traffic moves once. Publishes and image
+ * tags run only after the write succeeded (the tick re-drives any step whose event was lost).
+ */
+export async function applyDecision(deps: Deps, service: string, decide: Decide): Promise<Applied> {
+  const platform = deps.platform();
+  for (let attempt = 1; ; attempt++) {
+    const view = await platform.get(service);
+    const record = view.record ?? (await bootstrapRecord(deps, view));
+    const transition = await decide(record, view);
+    if (transition.ignored !== null) {
+      await runSideEffects(deps, transition.commands);
+      return { kind: 'ignored', reason: transition.ignored, record };
+    }
+    const update = transition.commands.find(
+      (c): c is Extract<Command, { kind: 'update-service' }> => c.kind === 'update-service',
+    );
+    try {
+      const updated = await platform.update(view, {
+        traffic: update?.traffic ?? currentTraffic(view),
+        record: transition.record,
+        ...(update?.deploy ? { deploy: update.deploy } : {}),
+      });
+      await runSideEffects(deps, transition.commands);
+      return { kind: 'applied', transition, view: updated };
+    } catch (error) {
+      if (error instanceof DeployFailedError) return { kind: 'deploy-failed', error };
+      if (error instanceof ConflictError && attempt < MAX_CONFLICTS) {
+        deps.logger.info('service changed while deciding; deciding again', { service, attempt });
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/** The traffic as served, to send back unchanged when only the record changes. */
+export function currentTraffic(view: ServiceView): TrafficTarget[] {
+  return view.traffic
+    .filter((t) => t.percent > 0 || t.tag)
+    .map((t) => ({ revision: t.revision, percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) }));
+}
+
+/** A service cutover never released: its stable is whatever serves the most traffic now. */
+async function bootstrapRecord(deps: Deps, view: ServiceView): Promise<ServiceRecord> {
+  const serving = [...view.traffic].sort((a, b) => b.percent - a.percent)[0];
+  if (!serving || serving.percent === 0) {
+    throw new PermanentError(
+      'read service',
+      'FAILED_PRECONDITION',
+      `${view.name} serves no traffic; deploy it (terraform apply) before releasing`,
+    );
+  }
+  const revision = await deps.platform().revision(view.name, serving.revision);
+  if (!revision) {
+    throw new PermanentError(
+      'read revision',
+      'NOT_FOUND',
+      `${serving.revision} of ${view.name} serves traffic but cannot be read`,
+    );
+  }
+  return initialRecord({ revision: serving.revision, image: revision.image });
+}
+
+async function runSideEffects(deps: Deps, commands: Command[]): Promise<void> {
+  for (const command of commands) {
+    if (command.kind === 'tag-image') await tagImage(deps, command.image, command.tag);
+    if (command.kind === 'publish')
+      await deps
+        .bus()
+        .publish(deps.config.topics.deploymentEvents, command.event, { type: command.event.type });
+  }
+}
+
+/** Tags the image a reference points at: `repo@sha256:…` directly, `repo:tag` through the tag's digest. */
+async function tagImage(deps: Deps, image: string, tag: string): Promise<void> {
+  const at = image.lastIndexOf('@');
+  if (at > 0) return deps.registry().addTag(image.slice(0, at), image.slice(at + 1), tag);
+  const colon = image.lastIndexOf(':');
+  const repository = colon > image.lastIndexOf('/') ? image.slice(0, colon) : image;
+  const current = colon > image.lastIndexOf('/') ? image.slice(colon + 1) : 'latest';
+  const found = (await deps.registry().listTags(repository)).find((t) => t.tag === current);
+  if (!found) {
+    deps.logger.warn('cannot tag the previous stable image: its tag no longer exists', {
+      image,
+      tag,
+    });
+    return;
+  }
+  await deps.registry().addTag(repository, found.digest, tag);
+}

@@ -1,0 +1,482 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../shared/config/load.js';
+import type { Command } from '../../shared/domain/commands.js';
+import { noData, value, type RevisionMetrics } from '../../shared/domain/measurement.js';
+import {
+  activeRelease,
+  initialRecord,
+  transition,
+  type ReleaseInput,
+  type Transition,
+} from '../../shared/domain/release-machine.js';
+import type { ServiceRecord } from '../../shared/schemas/release.js';
+import { ServiceRecord as ServiceRecordSchema } from '../../shared/schemas/release.js';
+
+const SERVICE = 'projects/p/locations/us-central1/services/leakage';
+const REPO = 'us-central1-docker.pkg.dev/p/models/leakage';
+const V1 = `${REPO}@sha256:${'1'.repeat(64)}`;
+const V2 = `${REPO}@sha256:${'2'.repeat(64)}`;
+const V3 = `${REPO}@sha256:${'3'.repeat(64)}`;
+
+const config = (over: Record<string, unknown> = {}) =>
+  parseConfig({
+    services: [
+      {
+        service: SERVICE,
+        image: REPO,
+        steps: [10, 50, 100],
+        bakeSeconds: 60,
+        monitoringLagSeconds: 0,
+        colors: {
+          blue: { env: { BUCKET: 'logs-blue' } },
+          green: { env: { BUCKET: 'logs-green' } },
+        },
+        ...over,
+      },
+    ],
+  }).services[0]!;
+
+const T0 = Date.parse('2026-11-28T10:00:00Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000);
+
+function metrics(
+  o: { requests?: number; errors?: number; p95?: number; prediction?: number } = {},
+): RevisionMetrics {
+  const requests = o.requests ?? 1000;
+  return {
+    requests: value(requests, requests),
+    errors5xx: value(o.errors ?? 0, requests),
+    p95LatencyMs: value(o.p95 ?? 100, requests),
+    prediction: value(o.prediction ?? 0.5, requests),
+  };
+}
+const silent: RevisionMetrics = {
+  requests: noData('none'),
+  errors5xx: noData('none'),
+  p95LatencyMs: noData('none'),
+  prediction: noData('none'),
+};
+
+/** Drives the machine step by step, keeping the record and every command, like the use cases do. */
+class Scenario {
+  record: ServiceRecord = initialRecord({ revision: 'leakage-00001-abc', image: V1 });
+  last!: Transition;
+  commands: Command[] = [];
+  constructor(readonly cfg = config()) {}
+
+  send(input: ReleaseInput, seconds: number): this {
+    this.last = transition(this.record, input, { config: this.cfg, now: at(seconds) });
+    // The record must always survive the persisted schema (it is written to annotations).
+    this.record = ServiceRecordSchema.parse(this.last.record);
+    this.commands.push(...this.last.commands);
+    return this;
+  }
+  get phase() {
+    return this.record.release?.phase ?? 'none';
+  }
+  get id() {
+    return this.record.release!.id;
+  }
+  get step() {
+    const r = this.record.release;
+    return r?.phase === 'shifting' ? r.step.index : null;
+  }
+  traffic() {
+    const updates = this.last.commands.filter((c) => c.kind === 'update-service');
+    return updates.at(-1)?.kind === 'update-service' ? updates.at(-1)!.traffic : null;
+  }
+  events() {
+    return this.last.commands.flatMap((c) => (c.kind === 'publish' ? [c.event.type] : []));
+  }
+  tick(seconds: number, green = metrics(), blue = metrics()): this {
+    return this.send(
+      {
+        type: 'analysis',
+        releaseId: this.id,
+        step: this.step!,
+        blue,
+        green,
+        window: { start: at(0), end: at(seconds) },
+      },
+      seconds,
+    );
+  }
+  toShifting(image = V2, id = 'r1'): this {
+    this.send({ type: 'push', releaseId: id, image, tag: '2.0.0' }, 0);
+    this.send({ type: 'candidate-ready', releaseId: id }, 1);
+    return this.send(
+      { type: 'smoke-result', releaseId: id, smoke: { passed: true, checks: [] } },
+      2,
+    );
+  }
+}
+
+describe('release state machine: a healthy release', () => {
+  it('walks provisioning → smoke-testing → shifting(each step) → promoted', () => {
+    const s = new Scenario();
+    s.send({ type: 'push', releaseId: 'r1', image: V2, tag: '2.0.0' }, 0);
+    expect(s.phase).toBe('provisioning');
+    const deploy = s.last.commands[0];
+    expect(deploy).toMatchObject({
+      kind: 'update-service',
+      traffic: [
+        { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
+        { revision: 'leakage-r1', percent: 0, tag: 'green' },
+      ],
+      deploy: {
+        revision: 'leakage-r1',
+        from: 'leakage-00001-abc',
+        image: V2,
+        env: { BUCKET: 'logs-green' },
+        color: 'green',
+      },
+    });
+
+    s.send({ type: 'candidate-ready', releaseId: 'r1' }, 30);
+    expect(s.phase).toBe('smoke-testing');
+    expect(s.events()).toEqual(['release.provisioned']);
+
+    s.send({ type: 'smoke-result', releaseId: 'r1', smoke: { passed: true, checks: [] } }, 40);
+    expect([s.phase, s.step]).toEqual(['shifting', 0]);
+    expect(s.traffic()).toEqual([
+      { revision: 'leakage-00001-abc', percent: 90, tag: 'blue' },
+      { revision: 'leakage-r1', percent: 10, tag: 'green' },
+    ]);
+    expect(s.events()).toEqual(['release.smoke-passed', 'release.step-started']);
+
+    s.tick(70); // passing, but the step has baked 30 s of 60
+    expect([s.phase, s.step, s.events()]).toEqual(['shifting', 0, ['release.verdict']]);
+    s.tick(100);
+    expect([s.step, s.traffic()?.[1]?.percent]).toEqual([1, 50]);
+    s.tick(160);
+    expect([s.step, s.traffic()?.[1]?.percent]).toEqual([2, 100]);
+    s.tick(220);
+    expect(s.phase).toBe('promoted');
+    expect(s.record.stable).toEqual({ revision: 'leakage-r1', image: V2, color: 'green' });
+    expect(s.traffic()).toEqual([
+      { revision: 'leakage-r1', percent: 100, tag: 'green' },
+      { revision: 'leakage-00001-abc', percent: 0, tag: 'blue' },
+    ]);
+    expect(s.last.commands).toContainEqual({
+      kind: 'tag-image',
+      image: V1,
+      tag: 'rollback-20261128T100340Z',
+    });
+    expect(s.events()).toEqual(['release.promoted']);
+    expect(s.record.history[0]).toMatchObject({ id: 'r1', phase: 'promoted' });
+  });
+
+  it('alternates colors: the next candidate after a promotion is blue', () => {
+    const s = new Scenario(config({ steps: [100], bakeSeconds: 0 }));
+    s.toShifting().tick(10);
+    expect(s.phase).toBe('promoted');
+    s.send({ type: 'push', releaseId: 'r2', image: V3, tag: '3.0.0' }, 20);
+    expect(s.record.release?.candidate).toEqual({
+      revision: 'leakage-r2',
+      image: V3,
+      color: 'blue',
+    });
+    expect(s.last.commands[0]).toMatchObject({
+      deploy: { env: { BUCKET: 'logs-blue' }, from: 'leakage-r1' },
+    });
+  });
+});
+
+describe('release state machine: every rollback trigger ends with 100% on the stable', () => {
+  const stableOnly = [
+    { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
+    { revision: 'leakage-r1', percent: 0, tag: 'green' },
+  ];
+
+  it.each([
+    [
+      '5xx over the limit twice',
+      (s: Scenario) => s.tick(70, metrics({ errors: 30 })).tick(80, metrics({ errors: 30 })),
+      'analysis',
+    ],
+    ['critical 5xx at once', (s: Scenario) => s.tick(70, metrics({ errors: 100 })), 'analysis'],
+    [
+      'p95 slower than blue twice',
+      (s: Scenario) => s.tick(70, metrics({ p95: 200 })).tick(80, metrics({ p95: 200 })),
+      'analysis',
+    ],
+    [
+      'prediction drift twice',
+      (s: Scenario) =>
+        s.tick(70, metrics({ prediction: 0.9 })).tick(80, metrics({ prediction: 0.9 })),
+      'analysis',
+    ],
+    [
+      'an alert',
+      (s: Scenario) => s.send({ type: 'alert', incidentId: 'i-1', policy: 'p95' }, 70),
+      'alert',
+    ],
+    [
+      'a manual traffic rollback',
+      (s: Scenario) =>
+        s.send({ type: 'rollback-traffic', reason: 'looks off', requestedBy: 'ana' }, 70),
+      'manual-traffic',
+    ],
+  ])('%s', (_name, drive, trigger) => {
+    const s = new Scenario().toShifting();
+    drive(s);
+    expect(s.phase).toBe('rolled-back');
+    expect(s.record.release).toMatchObject({ trigger });
+    expect(s.traffic()).toEqual(stableOnly);
+    expect(s.record.failedImages).toEqual([V2]);
+    expect(s.events()).toEqual(['release.rolled-back']);
+  });
+
+  it('a failed smoke test rolls back before any traffic moved', () => {
+    const s = new Scenario();
+    s.send({ type: 'push', releaseId: 'r1', image: V2, tag: '2.0.0' }, 0).send(
+      { type: 'candidate-ready', releaseId: 'r1' },
+      1,
+    );
+    s.send(
+      {
+        type: 'smoke-result',
+        releaseId: 'r1',
+        smoke: {
+          passed: false,
+          checks: [
+            { name: 'shape /predict', passed: false, detail: 'missing key leakage_probability' },
+          ],
+        },
+      },
+      2,
+    );
+    expect(s.record.release).toMatchObject({
+      phase: 'rolled-back',
+      trigger: 'smoke',
+      reason: 'smoke test failed: shape /predict: missing key leakage_probability',
+    });
+    expect(s.traffic()).toEqual(stableOnly);
+  });
+
+  it('a candidate that never becomes ready is rolled back without a traffic target', () => {
+    const s = new Scenario();
+    s.send({ type: 'push', releaseId: 'r1', image: V2, tag: '2.0.0' }, 0).send(
+      { type: 'candidate-failed', releaseId: 'r1', reason: 'container exited 1' },
+      5,
+    );
+    expect(s.record.release).toMatchObject({ phase: 'rolled-back', trigger: 'provision-failed' });
+    expect(s.traffic()).toEqual([{ revision: 'leakage-00001-abc', percent: 100, tag: 'blue' }]);
+  });
+
+  it('a container rollback redeploys the rollback image at 100% as the new stable and asks Terraform to sync', () => {
+    const s = new Scenario().toShifting();
+    const image = `${REPO}@sha256:${'0'.repeat(64)}`;
+    s.send(
+      {
+        type: 'rollback-container',
+        id: 'op1',
+        image,
+        tag: 'rollback-20261101T000000Z',
+        revision: 'leakage-rb-op1',
+        reason: 'bad model',
+        requestedBy: 'ana',
+      },
+      70,
+    );
+    expect(s.record.stable).toEqual({ revision: 'leakage-rb-op1', image, color: 'blue' });
+    expect(s.record.release).toMatchObject({
+      id: 'r1',
+      phase: 'rolled-back',
+      trigger: 'manual-container',
+      requestedBy: 'ana',
+    });
+    expect(s.traffic()).toEqual([{ revision: 'leakage-rb-op1', percent: 100, tag: 'blue' }]);
+    expect(s.last.commands[0]).toMatchObject({
+      deploy: { revision: 'leakage-rb-op1', from: 'leakage-00001-abc', image },
+    });
+    expect(s.events()).toEqual(['release.rolled-back', 'terraform.sync-requested']);
+  });
+
+  it('a container rollback with no active release still restores the image', () => {
+    const s = new Scenario();
+    const image = `${REPO}@sha256:${'0'.repeat(64)}`;
+    s.send(
+      {
+        type: 'rollback-container',
+        id: 'op1',
+        image,
+        tag: 'rollback-x',
+        revision: 'leakage-rb-op1',
+        reason: 'r',
+        requestedBy: 'ana',
+      },
+      1,
+    );
+    expect(s.record.stable.revision).toBe('leakage-rb-op1');
+    expect(s.record.release).toMatchObject({
+      id: 'op1',
+      phase: 'rolled-back',
+      trigger: 'manual-container',
+    });
+  });
+});
+
+describe('release state machine: judging holds', () => {
+  it('inconclusive never promotes nor counts as a failure, and stalls after maxInconclusiveSeconds', () => {
+    const s = new Scenario(config({ thresholds: { maxInconclusiveSeconds: 600 } })).toShifting();
+    s.tick(100, silent, silent);
+    expect([s.phase, s.step]).toEqual(['shifting', 0]);
+    s.tick(700, silent, silent);
+    expect(s.record.release).toMatchObject({
+      phase: 'shifting',
+      stalled: true,
+      consecutiveFailures: 0,
+    });
+    expect(s.last.commands).toEqual([
+      expect.objectContaining({
+        kind: 'publish',
+        event: expect.objectContaining({ type: 'release.verdict', decision: 'stalled' }),
+      }),
+    ]);
+  });
+
+  it('one failing tick then a passing one resets the failure count', () => {
+    const s = new Scenario().toShifting();
+    s.tick(30, metrics({ errors: 30 }));
+    expect(s.record.release).toMatchObject({ consecutiveFailures: 1 });
+    s.tick(40);
+    expect(s.record.release).toMatchObject({ phase: 'shifting', consecutiveFailures: 0 });
+  });
+
+  it('pause stops judging; resume restarts the bake; promote ends it at once', () => {
+    const s = new Scenario().toShifting();
+    s.send({ type: 'pause', requestedBy: 'ana' }, 10);
+    expect(s.events()).toEqual(['release.paused']);
+    s.tick(100);
+    expect(s.last.ignored).toBe('release r1 is paused');
+    s.send({ type: 'resume', requestedBy: 'ana' }, 110);
+    s.tick(150);
+    expect(s.step).toBe(0);
+    s.send({ type: 'promote', requestedBy: 'ana' }, 160);
+    expect(s.phase).toBe('promoted');
+  });
+});
+
+describe('release state machine: duplicates, stale and out-of-order events change nothing', () => {
+  const run = () => new Scenario().toShifting();
+
+  it.each<[string, (s: Scenario) => ReleaseInput]>([
+    [
+      'a duplicate push of the candidate',
+      () => ({ type: 'push', releaseId: 'r9', image: V2, tag: '2.0.0' }),
+    ],
+    [
+      'a push of the stable image',
+      () => ({ type: 'push', releaseId: 'r9', image: V1, tag: '1.0.0' }),
+    ],
+    ['a duplicate candidate-ready', () => ({ type: 'candidate-ready', releaseId: 'r1' })],
+    [
+      'a duplicate candidate-failed',
+      () => ({ type: 'candidate-failed', releaseId: 'r1', reason: 'x' }),
+    ],
+    [
+      'a duplicate smoke result',
+      () => ({ type: 'smoke-result', releaseId: 'r1', smoke: { passed: false, checks: [] } }),
+    ],
+    [
+      'an analysis of another step',
+      () => ({
+        type: 'analysis',
+        releaseId: 'r1',
+        step: 2,
+        blue: metrics(),
+        green: metrics({ errors: 500 }),
+        window: { start: at(0), end: at(1) },
+      }),
+    ],
+    [
+      'an event of another release',
+      () => ({ type: 'alert', incidentId: 'i', policy: null, releaseId: 'r0' }) as ReleaseInput,
+    ],
+    [
+      'an analysis of an older release',
+      () => ({
+        type: 'analysis',
+        releaseId: 'r0',
+        step: 0,
+        blue: metrics(),
+        green: metrics({ errors: 500 }),
+        window: { start: at(0), end: at(1) },
+      }),
+    ],
+  ])('%s', (_name, input) => {
+    const s = run();
+    const before = s.record;
+    s.send(input(s), 50);
+    expect(s.last.ignored).not.toBeNull();
+    expect(s.last.commands).toEqual([]);
+    expect(s.record).toEqual(before);
+  });
+
+  it('a second alert after the revert is ignored: traffic moved once', () => {
+    const s = run();
+    s.send({ type: 'alert', incidentId: 'i-1', policy: null }, 50);
+    const moves = s.commands.filter((c) => c.kind === 'update-service').length;
+    s.send({ type: 'alert', incidentId: 'i-1', policy: null }, 51);
+    expect(s.last.ignored).toMatch(/no active release/);
+    expect(s.commands.filter((c) => c.kind === 'update-service')).toHaveLength(moves);
+  });
+
+  it('a push of an image that failed before is ignored', () => {
+    const s = run();
+    s.send({ type: 'alert', incidentId: 'i', policy: null }, 50).send(
+      { type: 'push', releaseId: 'r2', image: V2, tag: '2.0.1' },
+      60,
+    );
+    expect(s.last.ignored).toMatch(/failed an earlier release/);
+  });
+
+  it('an analysis arriving before the smoke result (out of order) waits for nothing and moves nothing', () => {
+    const s = new Scenario();
+    s.send({ type: 'push', releaseId: 'r1', image: V2, tag: '2' }, 0).send(
+      { type: 'candidate-ready', releaseId: 'r1' },
+      1,
+    );
+    s.send(
+      {
+        type: 'analysis',
+        releaseId: 'r1',
+        step: 0,
+        blue: metrics(),
+        green: metrics(),
+        window: { start: at(0), end: at(1) },
+      },
+      2,
+    );
+    expect(s.last.ignored).toMatch(/not shifting/);
+    expect(s.phase).toBe('smoke-testing');
+  });
+});
+
+describe('release state machine: a push during a release', () => {
+  it('supersedes it: the old release ends, the new candidate takes the candidate slot at 0%', () => {
+    const s = new Scenario().toShifting();
+    s.send({ type: 'push', releaseId: 'r2', image: V3, tag: '3.0.0' }, 50);
+    expect(s.record.release).toMatchObject({
+      id: 'r2',
+      phase: 'provisioning',
+      candidate: { revision: 'leakage-r2', color: 'green' },
+    });
+    expect(s.record.history[0]).toMatchObject({ id: 'r1', phase: 'superseded' });
+    expect(s.traffic()).toEqual([
+      { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
+      { revision: 'leakage-r2', percent: 0, tag: 'green' },
+    ]);
+    expect(s.events()).toEqual(['release.superseded']);
+    expect(activeRelease(s.record)?.id).toBe('r2');
+  });
+
+  it('is rejected when configured so, and says so in an event', () => {
+    const s = new Scenario(config({ onPushDuringRelease: 'reject' })).toShifting();
+    s.send({ type: 'push', releaseId: 'r2', image: V3, tag: '3.0.0' }, 50);
+    expect(s.last.ignored).toMatch(/rejected/);
+    expect(s.events()).toEqual(['release.rejected']);
+    expect(s.record.release?.id).toBe('r1');
+  });
+});
