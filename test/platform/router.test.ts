@@ -135,7 +135,7 @@ describe('router', () => {
       blue: await upstream('blue', 15),
       green: await upstream('green', 15),
     });
-    const tables = [
+    const tables: RoutingTable[] = [
       { split: [{ revision: 'blue', percent: 100 }], tags: {} },
       {
         split: [
