@@ -1,0 +1,100 @@
+import { status } from '@grpc/grpc-js';
+import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
+import { PermanentError } from '../../errors.js';
+import type { ImageRegistry, ImageTag } from '../../ports/image-registry.js';
+import { grpcCode } from './grpc-errors.js';
+import { NO_GAX_RETRY, withRetry, type RetryPolicy } from './retry.js';
+
+const AR_IMAGE = /^([a-z0-9-]+)-docker\.pkg\.dev\/([^/]+)\/([^/]+)\/([^@:]+)$/;
+
+/**
+ * `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE[/PATH…]` → the package's resource name,
+ * `projects/P/locations/L/repositories/R/packages/IMAGE%2FPATH` (slashes of a nested image path
+ * are escaped). Container Registry references (`gcr.io/…`) and other hosts are rejected: cutover
+ * only supports Artifact Registry Docker repositories.
+ */
+export function packageName(image: string): string {
+  const m = AR_IMAGE.exec(image);
+  if (!m) {
+    throw new PermanentError(
+      'ImageRegistry',
+      'UNSUPPORTED_IMAGE',
+      `"${image}" is not an Artifact Registry image (LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE, no tag or digest); gcr.io and other registries are not supported`,
+    );
+  }
+  const [, location, project, repo, path] = m;
+  return `projects/${project}/locations/${location}/repositories/${repo}/packages/${(path ?? '').replaceAll('/', '%2F')}`;
+}
+
+/** `sha256:…`, also accepted as a full `image@sha256:…` reference. */
+function bareDigest(digest: string): string {
+  const d = digest.slice(digest.lastIndexOf('@') + 1);
+  if (!d.startsWith('sha256:'))
+    throw new PermanentError(
+      'ImageRegistry',
+      'INVALID_ARGUMENT',
+      `"${digest}" is not a sha256 digest`,
+    );
+  return d;
+}
+
+/** ImageRegistry on Artifact Registry v1 (tags of a Docker package). */
+export class ArtifactRegistry implements ImageRegistry {
+  constructor(private readonly options: { client: ArtifactRegistryClient; retry?: RetryPolicy }) {}
+
+  /** Every tag of the image (all pages), each with the digest it points at. */
+  async listTags(image: string): Promise<ImageTag[]> {
+    const parent = packageName(image);
+    const out: ImageTag[] = [];
+    let pageToken = '';
+    do {
+      const request = { parent, pageSize: 1000, pageToken };
+      const [tags, , response] = await withRetry(
+        'ListTags',
+        () => this.options.client.listTags(request, { ...NO_GAX_RETRY, autoPaginate: false }),
+        this.retry(parent),
+      );
+      for (const t of tags) {
+        const version = t.version ?? '';
+        out.push({
+          tag: decodeURIComponent((t.name ?? '').slice((t.name ?? '').lastIndexOf('/') + 1)),
+          digest: version.slice(version.lastIndexOf('/') + 1),
+        });
+      }
+      pageToken = response?.nextPageToken ?? '';
+    } while (pageToken);
+    return out;
+  }
+
+  /** Creates the tag; when it already exists, moves it (UpdateTag of `version`). */
+  async addTag(image: string, digest: string, tag: string): Promise<void> {
+    const parent = packageName(image);
+    const body = {
+      name: `${parent}/tags/${tag}`,
+      version: `${parent}/versions/${bareDigest(digest)}`,
+    };
+    try {
+      await withRetry(
+        'CreateTag',
+        () => this.options.client.createTag({ parent, tagId: tag, tag: body }, NO_GAX_RETRY),
+        this.retry(body.name),
+      );
+      return;
+    } catch (error) {
+      if (grpcCode((error as Error).cause) !== status.ALREADY_EXISTS) throw error;
+    }
+    await withRetry(
+      'UpdateTag',
+      () =>
+        this.options.client.updateTag(
+          { tag: body, updateMask: { paths: ['version'] } },
+          NO_GAX_RETRY,
+        ),
+      this.retry(body.name),
+    );
+  }
+
+  private retry(resource: string): { resource: string; policy?: RetryPolicy } {
+    return this.options.retry ? { resource, policy: this.options.retry } : { resource };
+  }
+}

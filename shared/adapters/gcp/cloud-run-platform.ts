@@ -1,0 +1,142 @@
+import { status } from '@grpc/grpc-js';
+import type { RevisionsClient, ServicesClient } from '@google-cloud/run';
+import { DeployFailedError, PermanentError } from '../../errors.js';
+import { mergeRecord } from '../../schemas/record-codec.js';
+import type {
+  RevisionInfo,
+  ServiceChange,
+  ServicePlatform,
+  ServiceView,
+} from '../../ports/service-platform.js';
+import { grpcCode, toCutoverError } from './grpc-errors.js';
+import { NO_GAX_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import {
+  conditionDetail,
+  conditionState,
+  plain,
+  toRevisionInfo,
+  toServiceView,
+  type RunService,
+} from './cloud-run-mapping.js';
+import { templateFrom } from './cloud-run-template.js';
+
+const REVISION_TARGET = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
+
+export interface CloudRunPlatformOptions {
+  services: ServicesClient;
+  revisions: RevisionsClient;
+  retry?: RetryPolicy;
+}
+
+/**
+ * ServicePlatform on the Cloud Run Admin API v2. Every write is one UpdateService carrying the
+ * whole service as read (no update mask, so nothing relies on mask support), the etag as read,
+ * the full list of REVISION traffic targets and the merged `cutover.dev/` annotations.
+ */
+export class CloudRunPlatform implements ServicePlatform {
+  /** The raw service behind each view this adapter returned, so update() need not re-read it. */
+  private readonly raw = new WeakMap<ServiceView, RunService>();
+
+  constructor(private readonly options: CloudRunPlatformOptions) {}
+
+  async get(service: string): Promise<ServiceView> {
+    const raw = await this.getService(service);
+    return this.view(raw);
+  }
+
+  async revision(service: string, revision: string): Promise<RevisionInfo | null> {
+    const name = `${service}/revisions/${revision}`;
+    try {
+      const [found] = await withRetry(
+        'GetRevision',
+        () => this.options.revisions.getRevision({ name }, NO_GAX_RETRY),
+        this.retryOptions(name),
+      );
+      return toRevisionInfo(found);
+    } catch (error) {
+      if (grpcCode((error as Error).cause) === status.NOT_FOUND) return null;
+      throw error;
+    }
+  }
+
+  async update(view: ServiceView, change: ServiceChange): Promise<ServiceView> {
+    if (change.traffic.length === 0) {
+      throw new PermanentError(
+        'UpdateService',
+        'INVALID_ARGUMENT',
+        'traffic must name at least one revision (an empty list means 100% to LATEST)',
+      );
+    }
+    const current = this.raw.get(view) ?? (await this.getService(view.name));
+    const body: RunService = {
+      ...current,
+      etag: view.etag,
+      annotations: mergeRecord(current.annotations, change.record),
+      traffic: change.traffic.map((t) => ({
+        type: REVISION_TARGET,
+        revision: t.revision,
+        percent: t.percent,
+        tag: t.tag ?? '',
+      })),
+    };
+    if (change.deploy) {
+      const name = `${view.name}/revisions/${change.deploy.from}`;
+      const [from] = await withRetry(
+        'GetRevision',
+        () => this.options.revisions.getRevision({ name }, NO_GAX_RETRY),
+        this.retryOptions(name),
+      );
+      body.template = templateFrom(from, change.deploy);
+    }
+    const [operation] = await withRetry(
+      'UpdateService',
+      () => this.options.services.updateService({ service: body }, NO_GAX_RETRY),
+      this.retryOptions(view.name),
+    );
+    let done: RunService;
+    try {
+      const [response] = await operation.promise();
+      done = plain(response);
+    } catch (error) {
+      throw toCutoverError('UpdateService', error, view.name);
+    }
+    const failed = conditionState(done.terminalCondition) === 'CONDITION_FAILED';
+    const detail = conditionDetail(done.terminalCondition);
+    if (failed && change.deploy)
+      throw new DeployFailedError(view.name, change.deploy.revision, detail);
+    // An operation response without an etag or traffic status is not enough to decide on: re-read.
+    const after =
+      done.etag && done.trafficStatuses?.length ? this.view(done) : await this.get(view.name);
+    // A traffic-only update may report the service failed because an earlier revision is (the
+    // condition covers the latest created revision); it failed only if the traffic did not move.
+    if (failed && !servesAsAsked(after, change))
+      throw new PermanentError('UpdateService', 'CONDITION_FAILED', detail);
+    return after;
+  }
+
+  private async getService(name: string): Promise<RunService> {
+    const [found] = await withRetry(
+      'GetService',
+      () => this.options.services.getService({ name }, NO_GAX_RETRY),
+      this.retryOptions(name),
+    );
+    return found;
+  }
+
+  private view(raw: RunService): ServiceView {
+    const view = toServiceView(raw);
+    this.raw.set(view, raw);
+    return view;
+  }
+
+  private retryOptions(resource: string): { resource: string; policy?: RetryPolicy } {
+    return this.options.retry ? { resource, policy: this.options.retry } : { resource };
+  }
+}
+
+function servesAsAsked(view: ServiceView, change: ServiceChange): boolean {
+  const key = (revision: string, percent: number, tag: string | null | undefined): string =>
+    `${revision}|${percent}|${tag ?? ''}`;
+  const served = new Set(view.traffic.map((t) => key(t.revision, t.percent, t.tag)));
+  return change.traffic.every((t) => served.has(key(t.revision, t.percent, t.tag)));
+}
