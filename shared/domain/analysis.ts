@@ -7,8 +7,9 @@ import type { Measurement, RevisionMetrics } from './measurement.js';
  * a verdict with every number behind it comes out. Pure; adapters only measure.
  *
  * Conventions shared by the three checks:
- * - "No data" is never 0: a measurement that is no-data, not finite, or a value with 0 samples
- *   makes its check inconclusive, with observed/baseline null where the number is missing.
+ * - "No data" is never 0: a no-data or non-finite measurement makes its check inconclusive, with
+ *   observed/baseline null where the number is missing. A p95 or mean prediction backed by 0
+ *   samples counts as no data; a request count of 0 is a real count (too few requests).
  * - "Exactly at the limit passes": comparisons ignore floating-point noise (a relative 1e-9), so
  *   `100 × 1.15 + 5` computed as 119.99999999999999 still lets a 120 ms p95 pass.
  * - Overall: any fail → fail (critical when a failing check is critical); else any inconclusive →
@@ -50,7 +51,7 @@ export function judgeErrorRate(
 ): CheckResult {
   const base = { check: 'error-rate' as const, limit: t.max5xxRate, critical: false };
   const baseline = rateOf(blue);
-  if (!usable(green.requests)) {
+  if (!known(green.requests)) {
     return inconclusive(base, null, baseline, 0, `no green request data (${why(green.requests)})`);
   }
   const requests = green.requests.value;
@@ -187,17 +188,22 @@ function inconclusive(
   return { ...base, outcome: 'inconclusive', observed, baseline, samples, reason };
 }
 
-/** errors5xx / requests, or null when either is missing or there were no requests. */
+/** errors5xx / requests, or null when either count is missing or there were no requests. */
 function rateOf(m: RevisionMetrics): number | null {
-  if (!usable(m.requests) || !usable(m.errors5xx) || m.requests.value <= 0) return null;
+  if (!known(m.requests) || !known(m.errors5xx) || m.requests.value <= 0) return null;
   return m.errors5xx.value / m.requests.value;
 }
 
 type Value = Extract<Measurement, { kind: 'value' }>;
 
-/** A value that can be judged: finite and backed by at least one sample. */
+/** A finite value. Enough for counts (requests, 5xx), where 0 is a real count. */
+function known(m: Measurement): m is Value {
+  return m.kind === 'value' && Number.isFinite(m.value);
+}
+
+/** A value that can be judged as a statistic (p95, mean): finite and backed by a sample. */
 function usable(m: Measurement): m is Value {
-  return m.kind === 'value' && Number.isFinite(m.value) && m.samples > 0;
+  return known(m) && m.samples > 0;
 }
 
 function why(m: Measurement): string {
