@@ -5,6 +5,7 @@ import {
   startRouter,
   type Observation,
   type Router,
+  type RoutingTable,
   type Upstream,
 } from '../../local/platform/router.js';
 
