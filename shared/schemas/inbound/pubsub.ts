@@ -4,6 +4,8 @@ import { decodeBase64 } from './base64.js';
 import { parseInbound } from './issues.js';
 
 export const PUBSUB_KIND = 'Pub/Sub delivery';
+/** Kind of the error when a message's data is not UTF-8 JSON. */
+export const MESSAGE_DATA_KIND = 'Pub/Sub message data';
 export const MESSAGE_PUBLISHED = 'google.cloud.pubsub.topic.v1.messagePublished';
 
 /** One Pub/Sub message as cutover's handlers see it, whatever envelope it came in. */
@@ -167,7 +169,7 @@ export function cloudEventFromBinary(
 export function decodeJson(
   buffer: Buffer,
   path = 'message.data',
-  kind = 'Pub/Sub message data',
+  kind = MESSAGE_DATA_KIND,
 ): unknown {
   let text: string;
   try {

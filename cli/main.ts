@@ -1,0 +1,28 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { registerExplain } from './explain.js';
+
+/** The `cutover` CLI: a registry of commands, one file per command under cli/. */
+export function buildProgram(): Command {
+  const program = new Command('cutover').description('blue/green releases of Cloud Run services');
+  registerExplain(program);
+  return program;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  await buildProgram().parseAsync([...argv]);
+}
+
+/** True when this module is the process entry (`tsx cli/main.ts …`), not imported by bin/cutover.js. */
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) await main();
