@@ -60,7 +60,10 @@ export function cloudRunSeries(o: CloudRunObservations): TimeSeries[] {
 
   const out: TimeSeries[] = [];
   for (const [status, latencies] of [...byCode.entries()].sort(([a], [b]) => a - b)) {
-    const metricLabels = { response_code: String(status), response_code_class: `${Math.floor(status / 100)}xx` };
+    const metricLabels = {
+      response_code: String(status),
+      response_code_class: `${Math.floor(status / 100)}xx`,
+    };
     out.push({
       metric: { type: 'run.googleapis.com/request_count', labels: metricLabels },
       resource,
@@ -75,7 +78,9 @@ export function cloudRunSeries(o: CloudRunObservations): TimeSeries[] {
       metric_kind: 'DELTA',
       value_type: 'DISTRIBUTION',
       unit: 'ms',
-      points: [{ interval, value: { distribution_value: distToWire(distOf(latencies, LATENCY_BUCKETS)) } }],
+      points: [
+        { interval, value: { distribution_value: distToWire(distOf(latencies, LATENCY_BUCKETS)) } },
+      ],
     });
   }
   if (o.predictions?.length) {
@@ -85,7 +90,12 @@ export function cloudRunSeries(o: CloudRunObservations): TimeSeries[] {
       metric_kind: 'DELTA',
       value_type: 'DISTRIBUTION',
       unit: '1',
-      points: [{ interval, value: { distribution_value: distToWire(distOf(o.predictions, PREDICTION_BUCKETS)) } }],
+      points: [
+        {
+          interval,
+          value: { distribution_value: distToWire(distOf(o.predictions, PREDICTION_BUCKETS)) },
+        },
+      ],
     });
   }
   return out;
