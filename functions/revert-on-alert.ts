@@ -1,0 +1,83 @@
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { classifyIncident } from '../shared/domain/incident-filter.js';
+import { CutoverError, InvalidPayloadError } from '../shared/errors.js';
+import { serviceConfig } from '../shared/schemas/config.js';
+import { parseIncidentNotification } from '../shared/schemas/inbound/monitoring-incident.js';
+import { decodeJson, decodePubsubDelivery, pubsubShape } from '../shared/schemas/inbound/pubsub.js';
+import { logOutcome } from '../shared/usecases/provision.js';
+import { revertOnIncident } from '../shared/usecases/revert.js';
+import { reportFailure } from './report-failure.js';
+import { runtime } from './runtime.js';
+import { authorized } from './webhook-auth.js';
+
+/**
+ * revertOnAlert (HTTPS): a Cloud Monitoring incident — from the Basic-auth webhook, or the same
+ * JSON inside a Pub/Sub push — that opens for a configured service puts 100% back on its stable
+ * revision. 401 without credentials, 400 for a malformed body, 200 for applied or ignored,
+ * 500 for a transient failure (the sender retries).
+ */
+export async function revertOnAlert(req: Request, res: Response): Promise<void> {
+  const deps = runtime();
+  const logger = deps.logger.with({ function: 'revertOnAlert' });
+  const { usernameEnv, passwordEnv } = deps.config.webhook;
+  const username = process.env[usernameEnv];
+  const password = process.env[passwordEnv];
+  if (!username || !password) {
+    logger.error(`webhook credentials missing: set ${usernameEnv} and ${passwordEnv}`);
+    res
+      .status(500)
+      .json({ error: `webhook credentials are not configured (${usernameEnv}, ${passwordEnv})` });
+    return;
+  }
+  if (!authorized(req.get('authorization'), req.query, { username, password })) {
+    res
+      .set('WWW-Authenticate', 'Basic realm="cutover"')
+      .status(401)
+      .json({ error: 'valid Basic credentials required' });
+    return;
+  }
+  try {
+    const body: unknown = pubsubShape(req.body)
+      ? decodeJson(decodePubsubDelivery(req.body).data ?? Buffer.alloc(0))
+      : req.body;
+    const decision = classifyIncident(parseIncidentNotification(body), deps.config);
+    const config =
+      decision.kind === 'revert' ? serviceConfig(deps.config, decision.service) : undefined;
+    if (decision.kind === 'ignored' || !config) {
+      const reason =
+        decision.kind === 'ignored'
+          ? decision.reason
+          : `service ${decision.service} is not configured`;
+      logger.info(`incident ignored: ${reason}`);
+      res.status(200).json({ action: 'ignored', reason });
+      return;
+    }
+    const outcome = await reportFailure(deps, config.service, () =>
+      revertOnIncident(deps, config, decision.incidentId, decision.policy),
+    );
+    logOutcome(logger.with({ service: config.service, incidentId: decision.incidentId }), outcome);
+    const action = outcome.kind === 'applied' ? 'reverted' : 'ignored';
+    res
+      .status(200)
+      .json({
+        action,
+        detail:
+          outcome.kind === 'applied'
+            ? outcome.transition.summary
+            : outcome.kind === 'ignored'
+              ? outcome.reason
+              : outcome.error.message,
+      });
+  } catch (error) {
+    if (error instanceof InvalidPayloadError) {
+      logger.warn(`malformed incident: ${error.message}`);
+      res.status(400).json({ error: error.message, issues: error.issues });
+    } else if (error instanceof CutoverError && !error.retryable) {
+      logger.error(`permanent failure: ${error.message}`, { error });
+      res.status(200).json({ action: 'failed', error: error.message });
+    } else {
+      logger.error(`transient failure: ${(error as Error).message}`, { error });
+      res.status(500).json({ error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { CloudEvent } from '@google-cloud/functions-framework';
+import { resolveServiceRef } from '../shared/domain/service-ref.js';
+import { parseRollbackRequest } from '../shared/schemas/inbound/rollback-request.js';
+import { logOutcome } from '../shared/usecases/provision.js';
+import { applyInput, rollbackContainer } from '../shared/usecases/revert.js';
+import { reportFailure } from './report-failure.js';
+import { decodeMessage, runtime, settle } from './runtime.js';
+
+/**
+ * rollback (topic `cutover-rollback-requests`): `{service, mode, reason, requestedBy}` from a
+ * person or a tool. traffic: 100% to the stable revision. container: the newest `rollback-*`
+ * tag of the image, deployed at 100%, then terraform.sync-requested.
+ */
+export async function rollback(event: CloudEvent<unknown>): Promise<void> {
+  const deps = runtime();
+  const logger = deps.logger.with({ function: 'rollback', eventId: event.id });
+  await settle('rollback', logger, async () => {
+    const message = decodeMessage(event, deps, logger);
+    if (!message) return;
+    const request = parseRollbackRequest(message.body);
+    const match = resolveServiceRef(request.service, deps.config);
+    if (match.kind !== 'found') {
+      const why =
+        match.kind === 'unknown'
+          ? 'no configured service'
+          : `ambiguous: ${match.candidates.join(', ')}`;
+      logger.warn(`rollback request for ${request.service} ignored: ${why}`, { request });
+      return;
+    }
+    const config = match.service;
+    const who = { reason: request.reason, requestedBy: request.requestedBy };
+    const outcome = await reportFailure(deps, config.service, () =>
+      request.mode === 'traffic'
+        ? applyInput(deps, config, { type: 'rollback-traffic', ...who })
+        : rollbackContainer(deps, config, who),
+    );
+    logOutcome(
+      logger.with({
+        service: config.service,
+        mode: request.mode,
+        requestedBy: request.requestedBy,
+      }),
+      outcome,
+    );
+  });
+}

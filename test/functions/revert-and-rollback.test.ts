@@ -1,0 +1,273 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness, REPO, SERVICE, WEBHOOK, basic, deliver, digestOf, post } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.stop());
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+const tick = () =>
+  deliver('advanceRelease', 'cutover-deployment-events', {
+    type: 'release.tick',
+    service: SERVICE,
+  });
+
+/** The documented open incident, re-pointed at the test service (a policy label names it). */
+function openIncident(id = '0.abc123'): Record<string, unknown> {
+  const doc = fixture('monitoring-webhook-incident-open.json');
+  const incident = doc.incident as Record<string, unknown>;
+  return {
+    ...doc,
+    incident: {
+      ...incident,
+      incident_id: id,
+      state: 'open',
+      policy_user_labels: { cutover_service: 'leakage' },
+    },
+  };
+}
+
+async function shifting(): Promise<{ blue: string; green: string }> {
+  await deliver('provisionGreen', 'gcr', {
+    action: 'INSERT',
+    digest: `${REPO}@${digestOf(2)}`,
+    tag: `${REPO}:2.0.0`,
+  });
+  const view = await h.view();
+  const green = view.record!.release!.candidate.revision;
+  h.seed(green, { requests: 5 });
+  await tick();
+  expect((await h.view()).record?.release?.phase).toBe('shifting');
+  return { blue: view.record!.stable.revision, green };
+}
+
+const webhook = (body: unknown, auth = basic(WEBHOOK.username, WEBHOOK.password)) =>
+  post('revertOnAlert', {
+    headers: { 'content-type': 'application/json', authorization: auth },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('revertOnAlert', () => {
+  it('an open incident naming the service reverts to the stable at once; the same incident twice reverts once', async () => {
+    h = await Harness.start();
+    const { blue } = await shifting();
+    const first = await webhook(openIncident());
+    expect(first).toMatchObject({ status: 200, json: { action: 'reverted' } });
+    expect(await h.split()).toEqual({ [blue]: 100 });
+    expect((await h.view()).record?.release).toMatchObject({
+      phase: 'rolled-back',
+      trigger: 'alert',
+    });
+    const revisionsBefore = h.emulator.run.listRevisions(SERVICE).length;
+    const second = await webhook(openIncident());
+    expect(second).toMatchObject({ status: 200, json: { action: 'ignored' } });
+    expect(h.emulator.run.listRevisions(SERVICE)).toHaveLength(revisionsBefore);
+    expect(h.eventTypes().filter((t) => t === 'release.rolled-back')).toHaveLength(1);
+  });
+
+  it('the same incident through a Pub/Sub notification channel (push envelope, token in the query) reverts', async () => {
+    h = await Harness.start();
+    const { blue } = await shifting();
+    const envelope = fixture('pubsub-push-envelope.json') as { message: Record<string, unknown> };
+    const body = {
+      ...envelope,
+      message: {
+        ...envelope.message,
+        data: Buffer.from(JSON.stringify(openIncident())).toString('base64'),
+        publish_time: new Date().toISOString(),
+      },
+    };
+    const res = await post('revertOnAlert', {
+      path: `/?auth_token=${WEBHOOK.password}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    expect(await h.split()).toEqual({ [blue]: 100 });
+  });
+
+  it.each([
+    ['no credentials', undefined],
+    ['a wrong password', basic(WEBHOOK.username, 'nope')],
+    ['a wrong user', basic('someone', WEBHOOK.password)],
+  ])('401 with %s, and nothing changes', async (_n, auth) => {
+    h = await Harness.start();
+    const { blue, green } = await shifting();
+    const res = await post('revertOnAlert', {
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      body: JSON.stringify(openIncident()),
+    });
+    expect(res.status).toBe(401);
+    expect(await h.split()).toEqual({ [blue]: 50, [green]: 50 });
+  });
+
+  it.each([
+    ['a closed incident', () => fixture('monitoring-webhook-incident-closed.json')],
+    [
+      'an incident of another service',
+      () => ({
+        ...openIncident(),
+        incident: {
+          ...(openIncident().incident as object),
+          policy_user_labels: { cutover_service: 'other' },
+        },
+      }),
+    ],
+    [
+      'a test notification',
+      () => ({
+        version: 'test',
+        incident: {
+          state: 'OPEN',
+          incident_id: 'x',
+          policy_user_labels: { cutover_service: 'leakage' },
+        },
+      }),
+    ],
+  ])('200 and ignored for %s', async (_n, body) => {
+    h = await Harness.start();
+    const { blue, green } = await shifting();
+    expect(await webhook(body())).toMatchObject({ status: 200, json: { action: 'ignored' } });
+    expect(await h.split()).toEqual({ [blue]: 50, [green]: 50 });
+  });
+
+  it('400 for a malformed body', async () => {
+    h = await Harness.start();
+    expect((await webhook('{"incident": ')).status).toBe(400);
+    expect((await webhook({ version: '1.2', incident: 'not an object' })).status).toBe(400);
+  });
+});
+
+describe('rollback requests', () => {
+  it('mode traffic puts 100% on the stable revision and records who and why', async () => {
+    h = await Harness.start();
+    const { blue } = await shifting();
+    await deliver('rollback', 'cutover-rollback-requests', {
+      service: 'leakage',
+      mode: 'traffic',
+      reason: 'p95 looks off',
+      requestedBy: 'ana',
+    });
+    expect(await h.split()).toEqual({ [blue]: 100 });
+    expect((await h.view()).record?.release).toMatchObject({
+      trigger: 'manual-traffic',
+      requestedBy: 'ana',
+      reason: 'p95 looks off',
+    });
+  });
+
+  it('mode container deploys the newest rollback-* digest at 100% and asks for a Terraform sync', async () => {
+    h = await Harness.start();
+    await h.emulator.registry.push(REPO, 'rollback-20261101T000000Z', { digest: digestOf(7) });
+    await h.emulator.registry.push(REPO, 'rollback-20261120T000000Z', { digest: digestOf(8) });
+    await h.emulator.registry.push(REPO, 'rollback-20261110T000000Z', { digest: digestOf(9) });
+    await shifting();
+    await deliver('rollback', 'cutover-rollback-requests', {
+      service: SERVICE,
+      mode: 'container',
+      reason: 'bad model',
+      requestedBy: 'ana',
+    });
+    const view = await h.view();
+    const restored = view.record!.stable;
+    expect(restored.image).toBe(`${REPO}@${digestOf(8)}`);
+    expect(await h.split()).toEqual({ [restored.revision]: 100 });
+    expect(h.eventTypes()).toEqual(
+      expect.arrayContaining(['release.rolled-back', 'terraform.sync-requested']),
+    );
+  });
+
+  it('a container rollback with no rollback tag is acknowledged and reported as release.failed', async () => {
+    h = await Harness.start();
+    const status = await deliver('rollback', 'cutover-rollback-requests', {
+      service: SERVICE,
+      mode: 'container',
+      reason: 'x',
+      requestedBy: 'ana',
+    });
+    expect(status).toBe(204);
+    expect(h.eventTypes()).toEqual(['release.failed']);
+  });
+});
+
+describe('bad input changes nothing and is acknowledged', () => {
+  it.each<[string, string, string, { raw?: string }, unknown?]>([
+    [
+      'malformed JSON',
+      'provisionGreen',
+      'gcr',
+      { raw: Buffer.from('{"action":').toString('base64') },
+    ],
+    ['bad base64', 'provisionGreen', 'gcr', { raw: '***not base64***' }],
+    ['a wrong action', 'provisionGreen', 'gcr', {}, { action: 'UPSERT', tag: `${REPO}:2` }],
+    [
+      'an unknown service',
+      'rollback',
+      'cutover-rollback-requests',
+      {},
+      { service: 'nope', mode: 'traffic', reason: 'r', requestedBy: 'a' },
+    ],
+    [
+      'an unknown event type',
+      'advanceRelease',
+      'cutover-deployment-events',
+      {},
+      { type: 'release.exploded' },
+    ],
+    [
+      'an image no service follows',
+      'provisionGreen',
+      'gcr',
+      {},
+      {
+        action: 'INSERT',
+        digest: `x-docker.pkg.dev/p/r/other@${digestOf(2)}`,
+        tag: 'x-docker.pkg.dev/p/r/other:1',
+      },
+    ],
+  ])('%s', async (_n, fn, topic, options, body = {}) => {
+    h = await Harness.start();
+    const before = await h.view();
+    expect(await deliver(fn, topic, body, options)).toBe(204);
+    const after = await h.view();
+    expect(after.etag).toBe(before.etag);
+    expect(h.eventTypes()).toEqual([]);
+  });
+
+  it('an event older than maxEventAgeSeconds is acknowledged without action', async () => {
+    h = await Harness.start({}, { maxEventAgeSeconds: 60 });
+    const status = await deliver(
+      'provisionGreen',
+      'gcr',
+      { action: 'INSERT', digest: `${REPO}@${digestOf(2)}`, tag: `${REPO}:2` },
+      { publishTime: new Date(Date.now() - 3600_000) },
+    );
+    expect(status).toBe(204);
+    expect(h.emulator.run.listRevisions(SERVICE)).toHaveLength(1);
+  });
+
+  it('a permanent API error is acknowledged and changes nothing; a transient one is retried by redelivery', async () => {
+    h = await Harness.start();
+    h.emulator.faults.inject('google.cloud.run.v2.Services/UpdateService', { code: 7, times: 1 });
+    expect(
+      await deliver('provisionGreen', 'gcr', {
+        action: 'INSERT',
+        digest: `${REPO}@${digestOf(2)}`,
+        tag: `${REPO}:2`,
+      }),
+    ).toBe(204);
+    expect(h.emulator.run.listRevisions(SERVICE)).toHaveLength(1);
+    h.emulator.faults.inject('google.cloud.run.v2.Services/GetService', { code: 14, times: 20 });
+    expect(
+      await deliver('provisionGreen', 'gcr', {
+        action: 'INSERT',
+        digest: `${REPO}@${digestOf(3)}`,
+        tag: `${REPO}:3`,
+      }),
+    ).toBe(500);
+  });
+});
