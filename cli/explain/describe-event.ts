@@ -30,7 +30,7 @@ export function describeEvent(event: DeploymentEvent, config: Config): Explanati
       const first = configured?.kind === 'found' ? configured.service.steps[0] : undefined;
       return act(
         'first-step',
-        `shift ${first ?? '?'}% of ${name} to the candidate (release ${event.releaseId}; ${UNLESS})`,
+        `start the first step of ${name}: ${first ?? '?'}% to the candidate (release ${event.releaseId}; ${UNLESS})`,
       );
     }
     case 'release.tick':
