@@ -60,8 +60,45 @@ function stableStringify(value: unknown): string {
 }
 
 /**
- * Whether two revision templates describe the same revision, compared as protobuf messages (default
- * values and map order do not matter). The `revision` name is left out: it is compared on its own.
+ * The message without the fields proto3 treats as unset: the client libraries send every field of a
+ * message object they were handed back (`revision: ""`, `EXECUTION_ENVIRONMENT_UNSPECIFIED`, `0`…),
+ * and a real server cannot tell those from absent fields. Map entries, oneof members and proto3
+ * `optional` fields keep their values, since their presence means something.
+ */
+function pruneDefaults(
+  type: protobuf.Type,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    const item = value[field.name];
+    if (item === undefined || item === null) continue;
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+    const prune = (element: unknown): unknown =>
+      nested ? pruneDefaults(nested, element as Record<string, unknown>) : element;
+    if (field.map) {
+      if (Object.keys(item as object).length > 0) out[field.name] = item;
+    } else if (field.repeated) {
+      if ((item as unknown[]).length > 0) out[field.name] = (item as unknown[]).map(prune);
+    } else if (nested || field.partOf) {
+      out[field.name] = prune(item);
+    } else if (field.resolvedType instanceof protobuf.Enum) {
+      if (item !== field.resolvedType.valuesById[0] && item !== 0) out[field.name] = item;
+    } else if (item !== '' && item !== 0 && item !== '0' && item !== false) {
+      if (!(item instanceof Uint8Array) || item.length > 0) out[field.name] = item;
+    }
+  }
+  return out;
+}
+
+/** A Service from a request with proto3 defaults removed (see pruneDefaults). */
+export function pruneService(service: ServiceMessage | undefined): ServiceMessage | undefined {
+  return service && (pruneDefaults(serviceType, service) as ServiceMessage);
+}
+
+/**
+ * Whether two revision templates describe the same revision, compared as protobuf messages (unset
+ * defaults and map order do not matter). The `revision` name is left out: it is compared on its own.
  */
 export function sameTemplate(
   a: RevisionTemplate | undefined,
@@ -69,7 +106,7 @@ export function sameTemplate(
 ): boolean {
   const canonical = (template: RevisionTemplate | undefined): string => {
     const { revision: _revision, ...rest } = template ?? {};
-    return stableStringify(templateType.toObject(templateType.fromObject(rest), CONVERSION));
+    return stableStringify(pruneDefaults(templateType, rest));
   };
   return canonical(a) === canonical(b);
 }

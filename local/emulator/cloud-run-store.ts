@@ -86,6 +86,11 @@ export class CloudRunStore {
       image: revision.containers?.[0]?.image ?? '',
       message: clone(revision),
     };
+    if (this.starter === readyAtOnce) {
+      // The default decides at once, so the write's operation is already done when it is returned.
+      settleRevision(revision, { ready: true }, this.ctx.clock.now());
+      return;
+    }
     void Promise.resolve()
       .then(() => this.starter(info))
       .catch((error: unknown) => ({

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { RpcError, unary } from './faults.js';
 import type { EmulatorContext } from './faults.js';
-import { clone } from './cloud-run-codec.js';
+import { clone, pruneService } from './cloud-run-codec.js';
 import { defaultUrl, newEtag, parseParent, parseRevisionName } from './cloud-run-names.js';
 import { operationsService } from './cloud-run-operations.js';
 import { CloudRunStore } from './cloud-run-store.js';
@@ -77,10 +77,10 @@ export function createCloudRun(
 
   const servicesImpl: grpc.UntypedServiceImplementation = {
     CreateService: unary(ctx, services('CreateService'), (request: CreateServiceRequest) =>
-      createService(store, request),
+      createService(store, { ...request, service: pruneService(request.service) }),
     ),
     UpdateService: unary(ctx, services('UpdateService'), (request: UpdateServiceRequest) =>
-      updateService(store, request),
+      updateService(store, { ...request, service: pruneService(request.service) }),
     ),
     DeleteService: unary(ctx, services('DeleteService'), (request: DeleteServiceRequest) =>
       deleteService(store, request),

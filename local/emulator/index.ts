@@ -1,5 +1,11 @@
 import { systemClock } from '../../shared/ports/clock.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import { createArtifactRegistry } from './artifact-registry.js';
+import type {
+  ArtifactRegistryState,
+  ArtifactRegistryStateDocument,
+  Publisher,
+} from './artifact-registry.js';
 import { createCloudRun } from './cloud-run.js';
 import type { CloudRunState, CloudRunStateDocument } from './cloud-run.js';
 import { Faults } from './faults.js';
@@ -13,16 +19,25 @@ export interface StartEmulatorOptions {
   clock?: Clock;
   /** JSON file the Run and Artifact Registry state is loaded from at start and written to after every change. */
   stateFile?: string;
+  /**
+   * Where Artifact Registry notifications go (topic `projects/P/topics/gcr`). Defaults to the emulated
+   * Pub/Sub once it is composed here; until then to `discardPublisher`. Tests may pass a capturing one.
+   */
+  publish?: Publisher;
 }
+
+/** Drops every message (resolves with an empty message id). */
+export const discardPublisher: Publisher = () => Promise.resolve('');
 
 /** The running emulator: one gRPC server on loopback serving every emulated API. */
 export interface Emulator {
-  /** `127.0.0.1:PORT`, for `apiEndpoint`/`port` or PubSub's `apiEndpoint`. */
+  /** `127.0.0.1:PORT`: `apiEndpoint: '127.0.0.1'` + `port` for the GAPIC clients, or PubSub's `apiEndpoint`. */
   address: string;
   port: number;
   faults: Faults;
   run: CloudRunState;
-  // ── more API modules: add their state members here ──
+  registry: ArtifactRegistryState;
+  // ── more API modules: add their state members here (monitoring, pubsub) ──
   close(): Promise<void>;
 }
 
@@ -32,17 +47,30 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const server = new EmulatorServer();
   let loaded = false;
   const persist = (): void => {
-    if (loaded && options.stateFile)
-      writeStateFile(options.stateFile, { run: run.state.exportState() });
+    if (!loaded || !options.stateFile) return;
+    writeStateFile(options.stateFile, {
+      run: run.state.exportState(),
+      registry: registry.state.exportState(),
+    });
   };
 
+  // ── more API modules: create them here with `ctx` and add `server.add(module.services)` below ──
+  const publish: Publisher = options.publish ?? discardPublisher;
   const run = createCloudRun(ctx, persist);
+  const registry = createArtifactRegistry(
+    ctx,
+    (topic, data, attrs) => publish(topic, data, attrs),
+    persist,
+  );
   server.add(run.services);
-  // ── more API modules: create them with `ctx` and `server.add(module.services)` here ──
+  server.add(registry.services);
 
   if (options.stateFile) {
     const document = readStateFile(options.stateFile);
     if (document.run) run.state.importState(document.run as CloudRunStateDocument);
+    if (document.registry) {
+      registry.state.importState(document.registry as ArtifactRegistryStateDocument);
+    }
   }
   loaded = true;
   const port = await server.listen(options.port ?? 0);
@@ -51,6 +79,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     port,
     faults: ctx.faults,
     run: run.state,
+    registry: registry.state,
     close: () => server.close(),
   };
 }

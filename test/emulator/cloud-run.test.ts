@@ -1,0 +1,268 @@
+import * as grpc from '@grpc/grpc-js';
+import { RevisionsClient, ServicesClient, protos } from '@google-cloud/run';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../local/emulator/index.js';
+import type { Emulator } from '../../local/emulator/index.js';
+import type { RevisionStartResult } from '../../local/emulator/cloud-run.js';
+
+type Service = protos.google.cloud.run.v2.IService;
+const { TrafficTargetAllocationType } = protos.google.cloud.run.v2;
+const { State } = protos.google.cloud.run.v2.Condition;
+const PARENT = 'projects/demo/locations/us-central1';
+const IMAGE = 'us-central1-docker.pkg.dev/demo/apps/leakage-model';
+
+let emulator: Emulator;
+let services: ServicesClient;
+let revisions: RevisionsClient;
+let counter = 0;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  const { googleAuthLibrary } = await import('google-gax');
+  const options = {
+    apiEndpoint: '127.0.0.1',
+    port: emulator.port,
+    sslCreds: grpc.credentials.createInsecure(),
+    authClient: new googleAuthLibrary.PassThroughClient(),
+  };
+  services = new ServicesClient(options);
+  revisions = new RevisionsClient(options);
+});
+
+afterAll(async () => {
+  await services.close();
+  await revisions.close();
+  await emulator.close();
+});
+
+beforeEach(() => {
+  emulator.run.setRevisionStarter(null);
+  emulator.faults.clear();
+});
+
+/** Creates a fresh service (one revision, 100% LATEST) and returns it as the operation's result. */
+async function createService(): Promise<Service> {
+  counter += 1;
+  const [operation] = await services.createService({
+    parent: PARENT,
+    serviceId: `svc-${counter}`,
+    service: { template: { containers: [{ image: `${IMAGE}:1.0.0` }] } },
+  });
+  const [service] = await operation.promise();
+  return service;
+}
+
+async function update(service: Service): Promise<Service> {
+  const [operation] = await services.updateService({ service });
+  const [result] = await operation.promise();
+  return result;
+}
+
+function shortId(fullName: string | null | undefined): string {
+  return (fullName ?? '').slice((fullName ?? '').lastIndexOf('/') + 1);
+}
+
+async function revisionCount(service: Service): Promise<number> {
+  const [list] = await revisions.listRevisions({ parent: service.name! });
+  return list.length;
+}
+
+function grpcCode(error: unknown): number | undefined {
+  return (error as { code?: number }).code;
+}
+
+describe('Cloud Run Admin v2 emulator through @google-cloud/run', () => {
+  it('creates a service whose LRO resolves to the real Service with full revision names', async () => {
+    const service = await createService();
+    const name = `${PARENT}/services/svc-${counter}`;
+    expect(service.name).toBe(name);
+    expect(service.generation?.toString()).toBe('1');
+    expect(service.etag).toMatch(/^"C.+"$/);
+    expect(service.latestReadyRevision).toMatch(
+      new RegExp(`^${name}/revisions/svc-${counter}-00001-[a-z]{3}$`),
+    );
+    expect(service.latestCreatedRevision).toBe(service.latestReadyRevision);
+    expect(service.terminalCondition?.state).toBe(State.CONDITION_SUCCEEDED);
+    expect(service.trafficStatuses).toHaveLength(1);
+    expect(service.trafficStatuses?.[0]?.type).toBe(
+      TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST,
+    );
+    expect(service.trafficStatuses?.[0]?.percent).toBe(100);
+    expect(service.trafficStatuses?.[0]?.revision).toBe('');
+    expect(service.uri).toMatch(/^https:\/\/svc-\d+-[a-z0-9]{10}-uc\.a\.run\.app$/);
+    const [read] = await services.getService({ name });
+    expect(read.etag).toBe(service.etag);
+  });
+
+  it('serves a tagged traffic update back in trafficStatuses with the tag uri, without a new revision', async () => {
+    const created = await createService();
+    const stable = shortId(created.latestReadyRevision);
+    const updated = await update({
+      ...created,
+      traffic: [
+        {
+          type: TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION,
+          revision: stable,
+          percent: 100,
+          tag: 'blue',
+        },
+      ],
+    });
+    expect(updated.trafficStatuses).toHaveLength(1);
+    const status = updated.trafficStatuses![0]!;
+    expect(status.revision).toBe(stable);
+    expect(status.percent).toBe(100);
+    expect(status.tag).toBe('blue');
+    expect(status.uri).toMatch(
+      new RegExp(`^https://blue---svc-${counter}-[a-z0-9]{10}-uc\\.a\\.run\\.app$`),
+    );
+    expect(updated.etag).not.toBe(created.etag);
+    expect(updated.generation?.toString()).toBe('2');
+    expect(await revisionCount(updated)).toBe(1);
+  });
+
+  it('rejects a write carrying a stale etag with ABORTED', async () => {
+    const created = await createService();
+    await update({ ...created, annotations: { 'cutover.dev/phase': 'shifting' } });
+    await expect(
+      update({ ...created, annotations: { 'cutover.dev/phase': 'promoted' } }),
+    ).rejects.toSatisfy((error) => grpcCode(error) === grpc.status.ABORTED);
+  });
+
+  it('rejects a write after a concurrent writer touched the service', async () => {
+    const created = await createService();
+    emulator.run.touch(created.name!);
+    await expect(update({ ...created })).rejects.toSatisfy(
+      (error) => grpcCode(error) === grpc.status.ABORTED,
+    );
+  });
+
+  it('rejects traffic that does not add up to 100 or names an unknown revision with INVALID_ARGUMENT', async () => {
+    const created = await createService();
+    const stable = shortId(created.latestReadyRevision);
+    const REVISION = TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION;
+    await expect(
+      update({ ...created, traffic: [{ type: REVISION, revision: stable, percent: 90 }] }),
+    ).rejects.toSatisfy((error) => grpcCode(error) === grpc.status.INVALID_ARGUMENT);
+    await expect(
+      update({
+        ...created,
+        traffic: [{ type: REVISION, revision: `svc-${counter}-00009-zzz`, percent: 100 }],
+      }),
+    ).rejects.toSatisfy((error) => grpcCode(error) === grpc.status.INVALID_ARGUMENT);
+    const [unchanged] = await services.getService({ name: created.name! });
+    expect(unchanged.etag).toBe(created.etag);
+  });
+
+  it('makes S-00002-xxx for a template change and no revision for a traffic-only change', async () => {
+    const created = await createService();
+    const stable = shortId(created.latestReadyRevision);
+    const REVISION = TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION;
+    const deployed = await update({
+      ...created,
+      template: { ...created.template, containers: [{ image: `${IMAGE}:2.0.0` }] },
+      traffic: [{ type: REVISION, revision: stable, percent: 100, tag: 'blue' }],
+    });
+    expect(shortId(deployed.latestCreatedRevision)).toMatch(
+      new RegExp(`^svc-${counter}-00002-[a-z]{3}$`),
+    );
+    expect(deployed.latestReadyRevision).toBe(deployed.latestCreatedRevision);
+    expect(deployed.latestReadyRevision).toMatch(
+      new RegExp(`^${PARENT}/services/svc-${counter}/revisions/`),
+    );
+    expect(await revisionCount(deployed)).toBe(2);
+    const green = shortId(deployed.latestCreatedRevision);
+    const shifted = await update({
+      ...deployed,
+      traffic: [
+        { type: REVISION, revision: stable, percent: 90, tag: 'blue' },
+        { type: REVISION, revision: green, percent: 10, tag: 'green' },
+      ],
+    });
+    expect(await revisionCount(shifted)).toBe(2);
+    expect(shifted.latestCreatedRevision).toBe(deployed.latestCreatedRevision);
+    expect(shifted.trafficStatuses?.map((s) => [s.revision, s.percent, s.tag])).toEqual([
+      [stable, 90, 'blue'],
+      [green, 10, 'green'],
+    ]);
+  });
+
+  it('treats a write without traffic as 100% to the latest ready revision, as the real API does', async () => {
+    const created = await createService();
+    const REVISION = TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION;
+    const pinned = await update({
+      ...created,
+      traffic: [{ type: REVISION, revision: shortId(created.latestReadyRevision), percent: 100 }],
+    });
+    const reset = await update({ ...pinned, traffic: [] });
+    expect(reset.trafficStatuses?.map((s) => [s.type, s.percent, s.revision])).toEqual([
+      [TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST, 100, ''],
+    ]);
+  });
+
+  it('ends the LRO with CONDITION_FAILED and unchanged traffic when the new revision fails', async () => {
+    const created = await createService();
+    const stable = shortId(created.latestReadyRevision);
+    let finish: (result: RevisionStartResult) => void = () => undefined;
+    emulator.run.setRevisionStarter(() => new Promise((resolve) => (finish = resolve)));
+    const REVISION = TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION;
+    const traffic = [{ type: REVISION, revision: stable, percent: 100, tag: 'blue' }];
+    const blue = await update({ ...created, traffic });
+    const [operation] = await services.updateService({
+      service: {
+        ...blue,
+        template: { ...blue.template, containers: [{ image: `${IMAGE}:2.0.0` }] },
+        traffic: [
+          ...traffic,
+          {
+            type: TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST,
+            percent: 0,
+            tag: 'green',
+          },
+        ],
+      },
+    });
+    expect(operation.done).toBe(false);
+    const [pending] = await services.getService({ name: created.name! });
+    expect(pending.reconciling).toBe(true);
+    finish({ ready: false, message: 'container failed the /healthz check' });
+    const [failed] = await operation.promise();
+    expect(failed.terminalCondition?.state).toBe(State.CONDITION_FAILED);
+    expect(failed.terminalCondition?.message).toContain('container failed the /healthz check');
+    expect(failed.reconciling).toBe(false);
+    expect(failed.latestReadyRevision).toBe(created.latestReadyRevision);
+    expect(shortId(failed.latestCreatedRevision)).toMatch(/-00002-[a-z]{3}$/);
+    expect(failed.trafficStatuses?.map((s) => [s.revision, s.percent, s.tag])).toEqual([
+      [stable, 100, 'blue'],
+    ]);
+    expect(failed.traffic?.map((t) => [t.revision, t.percent, t.tag])).toEqual([
+      [stable, 100, 'blue'],
+    ]);
+  });
+
+  it('passes an injected UNAVAILABLE on UpdateService to the client as code 14', async () => {
+    const created = await createService();
+    emulator.faults.inject('google.cloud.run.v2.Services/UpdateService', {
+      code: grpc.status.UNAVAILABLE,
+      times: 1,
+    });
+    await expect(update({ ...created })).rejects.toSatisfy((error) => grpcCode(error) === 14);
+    const after = await update({ ...created });
+    expect(after.generation?.toString()).toBe('2');
+  });
+
+  it('tells onChange listeners about completed writes with LATEST resolved', async () => {
+    const seen: Array<{ name: string; serving: unknown }> = [];
+    const stop = emulator.run.onChange((snapshot) =>
+      seen.push({ name: snapshot.name, serving: snapshot.serving }),
+    );
+    const created = await createService();
+    stop();
+    expect(seen.at(-1)).toEqual({
+      name: created.name,
+      serving: [
+        { revision: shortId(created.latestReadyRevision), percent: 100, tag: null, uri: null },
+      ],
+    });
+  });
+});
