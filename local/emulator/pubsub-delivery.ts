@@ -1,0 +1,73 @@
+import { pushOnce } from './pubsub-push.js';
+import type { StoredMessage, SubscriptionRecord } from './pubsub-types.js';
+
+/** Called when a message ran out of delivery attempts; publishes it to the dead-letter topic. */
+export type DeadLetterSink = (
+  sub: SubscriptionRecord,
+  msg: StoredMessage,
+  attempts: number,
+) => Promise<void>;
+
+/**
+ * Push delivery: one independent task per (subscription, message), so a slow endpoint never
+ * blocks other messages. A failed attempt is retried after an exponential backoff
+ * (minimum_backoff · 2^(attempt−1), capped at maximum_backoff); after
+ * dead_letter_policy.max_delivery_attempts the message goes to the dead-letter sink. Without a
+ * dead-letter policy a message that always fails is retried until the subscription is deleted or
+ * the emulator closes.
+ */
+export class PushDeliveries {
+  private pending = 0;
+  private waiters: Array<() => void> = [];
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private readonly stop = new AbortController();
+
+  constructor(private readonly deadLetter: DeadLetterSink) {}
+
+  /** Starts delivering `msg` to a push subscription. */
+  start(sub: SubscriptionRecord, msg: StoredMessage): void {
+    if (this.stop.signal.aborted) return;
+    this.pending += 1;
+    void this.run(sub, msg).finally(() => {
+      this.pending -= 1;
+      if (this.pending === 0) this.waiters.splice(0).forEach((resolve) => resolve());
+    });
+  }
+
+  /** Resolves when no delivery is pending or in flight (including retries waiting on a backoff). */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Cancels backoff timers and in-flight requests; pending deliveries end unacknowledged. */
+  close(): void {
+    this.stop.abort();
+    for (const [timer, wake] of this.timers) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.timers.clear();
+  }
+
+  private async run(sub: SubscriptionRecord, msg: StoredMessage): Promise<void> {
+    for (let attempt = 1; sub.active && !this.stop.signal.aborted; attempt++) {
+      if (await pushOnce(sub, msg, attempt, this.stop.signal)) return;
+      if (sub.deadLetter && attempt >= sub.deadLetter.maxDeliveryAttempts) {
+        if (!this.stop.signal.aborted) await this.deadLetter(sub, msg, attempt);
+        return;
+      }
+      await this.sleep(Math.min(sub.maxBackoffMs, sub.minBackoffMs * 2 ** (attempt - 1)));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.set(timer, resolve);
+    });
+  }
+}
