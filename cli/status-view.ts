@@ -1,0 +1,94 @@
+import type { ServiceView } from '../shared/ports/service-platform.js';
+import type { CheckResult, ServiceRecord, Verdict } from '../shared/schemas/release.js';
+
+const BAR_WIDTH = 40;
+
+/** The color a serving revision plays: from the record, else from its traffic tag. */
+function colorOf(revision: string, tag: string | null, record: ServiceRecord | null): string {
+  if (record?.stable.revision === revision) return record.stable.color;
+  if (record?.release?.candidate.revision === revision) return record.release.candidate.color;
+  return tag === 'blue' || tag === 'green' ? tag : 'other';
+}
+
+/** `blue ████████░░░░ green`: blue's share in full blocks, green's in light shade. */
+export function trafficBar(blue: number, green: number): string {
+  const b = Math.round((blue / 100) * BAR_WIDTH);
+  const g = Math.min(BAR_WIDTH - b, Math.round((green / 100) * BAR_WIDTH));
+  return `blue ${'█'.repeat(b)}${'░'.repeat(g)}${'·'.repeat(BAR_WIDTH - b - g)} green`;
+}
+
+function number(check: CheckResult['check'], v: number | null): string {
+  if (v === null) return 'no data';
+  if (check === 'error-rate') return `${(v * 100).toFixed(2)}%`;
+  if (check === 'p95-latency') return `${v.toFixed(1)} ms`;
+  return v.toFixed(4);
+}
+
+function checkLine(c: CheckResult): string {
+  const baseline = c.baseline === null ? '' : ` vs blue ${number(c.check, c.baseline)}`;
+  const limit = c.limit === null ? '' : `, limit ${number(c.check, c.limit)}`;
+  const critical = c.critical ? ' CRITICAL' : '';
+  return `  ${c.check.padEnd(17)}${c.outcome.padEnd(13)}green ${number(c.check, c.observed)}${baseline}${limit}, ${c.samples} samples${critical} — ${c.reason}`;
+}
+
+function verdictLines(v: Verdict | null): string[] {
+  if (!v) return ['verdict   none yet'];
+  return [
+    `verdict   ${v.outcome}${v.critical ? ' (critical)' : ''} at ${v.at}, window ${v.window.start} → ${v.window.end}`,
+    ...v.checks.map(checkLine),
+  ];
+}
+
+/**
+ * `cutover status` as text: the split as a bar and per revision, the release's phase and step,
+ * the last verdict with each check's numbers against its limit, and the history.
+ * `steps` (from the config) lets the step read "2/3"; without it only the percent shows.
+ */
+export function renderStatus(view: ServiceView, steps: number[] | null): string[] {
+  const record = view.record;
+  const share = (color: string) =>
+    view.traffic
+      .filter((t) => colorOf(t.revision, t.tag, record) === color)
+      .reduce((sum, t) => sum + t.percent, 0);
+  const lines = [
+    `service   ${view.name}`,
+    `traffic   ${trafficBar(share('blue'), share('green'))}`,
+  ];
+  for (const t of view.traffic) {
+    const color = colorOf(t.revision, t.tag, record);
+    const url = t.url ? `  ${t.url}` : '';
+    lines.push(
+      `          ${color.padEnd(6)}${String(t.percent).padStart(3)}%  ${t.revision}${url}`,
+    );
+  }
+  if (!record) {
+    lines.push('release   none (cutover has not released this service yet)');
+    return lines;
+  }
+  lines.push(`stable    ${record.stable.color} ${record.stable.revision} ${record.stable.image}`);
+  const r = record.release;
+  if (!r) lines.push('release   none');
+  else {
+    lines.push(
+      `release   ${r.id}  tag ${r.tag}  candidate ${r.candidate.color} ${r.candidate.revision}`,
+    );
+    if (r.phase === 'shifting') {
+      const of = steps ? `${r.step.index + 1}/${steps.length} ` : '';
+      const flags = [r.paused ? 'paused' : '', r.stalled ? 'stalled' : ''].filter(Boolean);
+      lines.push(
+        `phase     shifting, step ${of}at ${r.step.percent}% since ${r.step.startedAt}${flags.length ? ` [${flags.join(', ')}]` : ''}`,
+      );
+      lines.push(...verdictLines(r.lastVerdict));
+    } else if (r.phase === 'provisioning' || r.phase === 'smoke-testing') {
+      lines.push(`phase     ${r.phase} since ${r.startedAt}`);
+    } else {
+      const why = r.phase === 'rolled-back' ? ` (${r.trigger}: ${r.reason})` : '';
+      lines.push(`phase     ${r.phase} at ${r.endedAt}${why}`);
+      if (r.phase !== 'superseded') lines.push(...verdictLines(r.lastVerdict));
+    }
+  }
+  lines.push(record.history.length ? 'history' : 'history   none');
+  for (const h of record.history)
+    lines.push(`  ${h.endedAt}  ${h.phase.padEnd(12)}${h.id}  ${h.image}  ${h.detail}`);
+  return lines;
+}
