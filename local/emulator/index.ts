@@ -10,6 +10,10 @@ import { createCloudRun } from './cloud-run.js';
 import type { CloudRunState, CloudRunStateDocument } from './cloud-run.js';
 import { Faults } from './faults.js';
 import type { EmulatorContext } from './faults.js';
+import { createMonitoring } from './monitoring.js';
+import type { MonitoringState } from './monitoring.js';
+import { createPubsub } from './pubsub.js';
+import type { PubsubState } from './pubsub.js';
 import { EmulatorServer } from './server.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 
@@ -21,7 +25,8 @@ export interface StartEmulatorOptions {
   stateFile?: string;
   /**
    * Where Artifact Registry notifications go (topic `projects/P/topics/gcr`). Defaults to the emulated
-   * Pub/Sub once it is composed here; until then to `discardPublisher`. Tests may pass a capturing one.
+   * Pub/Sub (NOT_FOUND, ignored by AR's best-effort calls, while topic `gcr` does not exist). Tests
+   * may pass a capturing one.
    */
   publish?: Publisher;
 }
@@ -37,7 +42,10 @@ export interface Emulator {
   faults: Faults;
   run: CloudRunState;
   registry: ArtifactRegistryState;
-  // ── more API modules: add their state members here (monitoring, pubsub) ──
+  monitoring: MonitoringState;
+  pubsub: PubsubState;
+  // ── more API modules: add their state members here ──
+  /** Stops Pub/Sub push deliveries, then the server. */
   close(): Promise<void>;
 }
 
@@ -55,7 +63,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
 
   // ── more API modules: create them here with `ctx` and add `server.add(module.services)` below ──
-  const publish: Publisher = options.publish ?? discardPublisher;
+  const monitoring = createMonitoring(ctx);
+  const pubsub = createPubsub(ctx);
+  const publish: Publisher = options.publish ?? pubsub.state.publish;
   const run = createCloudRun(ctx, persist);
   const registry = createArtifactRegistry(
     ctx,
@@ -64,6 +74,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   );
   server.add(run.services);
   server.add(registry.services);
+  server.add(monitoring.services);
+  server.add(pubsub.services);
 
   if (options.stateFile) {
     const document = readStateFile(options.stateFile);
@@ -80,6 +92,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     faults: ctx.faults,
     run: run.state,
     registry: registry.state,
-    close: () => server.close(),
+    monitoring: monitoring.state,
+    pubsub: pubsub.state,
+    close: () => {
+      pubsub.state.close();
+      return server.close();
+    },
   };
 }
