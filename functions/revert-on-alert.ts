@@ -29,7 +29,10 @@ export async function revertOnAlert(req: Request, res: Response): Promise<void> 
       .json({ error: `webhook credentials are not configured (${usernameEnv}, ${passwordEnv})` });
     return;
   }
-  if (!authorized(req.get('authorization'), req.query, { username, password })) {
+  // The Pub/Sub deployment (Eventarc trigger, internal ingress, IAM-restricted invoker) is
+  // authenticated by Google before the request arrives; the public webhook needs Basic auth.
+  const viaPubsub = process.env.CUTOVER_ALERT_TRANSPORT === 'pubsub';
+  if (!viaPubsub && !authorized(req.get('authorization'), req.query, { username, password })) {
     res
       .set('WWW-Authenticate', 'Basic realm="cutover"')
       .status(401)
@@ -57,17 +60,15 @@ export async function revertOnAlert(req: Request, res: Response): Promise<void> 
     );
     logOutcome(logger.with({ service: config.service, incidentId: decision.incidentId }), outcome);
     const action = outcome.kind === 'applied' ? 'reverted' : 'ignored';
-    res
-      .status(200)
-      .json({
-        action,
-        detail:
-          outcome.kind === 'applied'
-            ? outcome.transition.summary
-            : outcome.kind === 'ignored'
-              ? outcome.reason
-              : outcome.error.message,
-      });
+    res.status(200).json({
+      action,
+      detail:
+        outcome.kind === 'applied'
+          ? outcome.transition.summary
+          : outcome.kind === 'ignored'
+            ? outcome.reason
+            : outcome.error.message,
+    });
   } catch (error) {
     if (error instanceof InvalidPayloadError) {
       logger.warn(`malformed incident: ${error.message}`);

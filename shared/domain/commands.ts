@@ -19,7 +19,7 @@ export interface DeployRevision {
   image: string;
   /** Env values set on the first container (the color's settings), replacing same-named ones. */
   env: Record<string, string>;
-  /** Stamped on the revision as the `cutover.dev/color` label. */
+  /** Stamped on the revision as the `cutover-color` label. */
   color: Color;
 }
 

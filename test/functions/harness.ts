@@ -252,7 +252,13 @@ export async function post(
       body: init.body,
     });
     const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
+    let json: unknown = null;
+    try {
+      json = text ? (JSON.parse(text) as unknown) : null;
+    } catch {
+      json = text; // the framework's own error pages are not JSON
+    }
+    return { status: res.status, json };
   } finally {
     await new Promise((r) => server.close(r));
   }

@@ -90,6 +90,25 @@ describe('revertOnAlert', () => {
     expect(await h.split()).toEqual({ [blue]: 100 });
   });
 
+  it('an alert arriving during a step change ends rolled back with 100% on the stable, whatever wins the race', async () => {
+    h = await Harness.start();
+    const { blue, green } = await shifting();
+    h.seed(blue);
+    h.seed(green);
+    h.emulator.faults.inject('google.cloud.run.v2.Services/UpdateService', {
+      delayMs: 300,
+      times: 1,
+    });
+    const [ticked, alerted] = await Promise.all([tick(), webhook(openIncident())]);
+    expect([ticked, alerted.status]).toEqual([204, 200]);
+    expect((await h.view()).record?.release).toMatchObject({
+      phase: 'rolled-back',
+      trigger: 'alert',
+    });
+    expect(await h.split()).toEqual({ [blue]: 100 });
+    expect(h.eventTypes().filter((t) => t === 'release.rolled-back')).toHaveLength(1);
+  });
+
   it.each([
     ['no credentials', undefined],
     ['a wrong password', basic(WEBHOOK.username, 'nope')],
