@@ -140,7 +140,7 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
       expect(made.secretEnv).toEqual(stable.secretEnv);
       expect(made.serviceAccount).toBe(stable.serviceAccount);
       expect(made.limits).toEqual(stable.limits);
-      expect(made.labels).toMatchObject({ team: 'ml', 'cutover.dev/color': 'green' });
+      expect(made.labels).toMatchObject({ team: 'ml', 'cutover-color': 'green' });
       expect(await h.platform.revision(seed.name, green)).toMatchObject({
         name: green,
         image: V2,
