@@ -2,11 +2,21 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerExplain } from './explain.js';
+import { registerLocal } from './local.js';
+import { registerLocalPush } from './local-push.js';
+import { registerOperator } from './operator.js';
+import { registerRollback } from './rollback.js';
+import { registerStatus } from './status.js';
 
 /** The `cutover` CLI: a registry of commands, one file per command under cli/. */
 export function buildProgram(): Command {
   const program = new Command('cutover').description('blue/green releases of Cloud Run services');
   registerExplain(program);
+  registerLocal(program);
+  registerLocalPush(program);
+  registerStatus(program);
+  registerRollback(program);
+  registerOperator(program);
   return program;
 }
 

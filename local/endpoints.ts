@@ -39,6 +39,8 @@ export const StackEndpoints = z.object({
     alertIncidents: z.string(),
     deadLetter: z.string(),
   }),
+  /** The local registry's push endpoint (`POST /push {tag, knobs}`), see push-server.ts. */
+  registry: z.string(),
   stateDir: z.string(),
   /** The stack's own process. */
   pid: z.number().int(),

@@ -8,15 +8,16 @@ export interface LoadOptions {
   maxInFlight?: number;
 }
 
-const MATERIALS = ['cast_iron', 'ductile_iron', 'steel', 'pvc', 'hdpe'];
-
-/** The n-th request's features: a fixed cycle around the sample, so every revision sees the same mix. */
+/**
+ * The n-th request's features: a short cycle close to the sample, so scores stay within a few
+ * percent of each other and a random split of them between blue and green has the same mean —
+ * only a model that really drifts (PREDICTION_SHIFT) moves green's mean.
+ */
 export function featuresFor(n: number): typeof SAMPLE_FEATURES {
   return {
-    pressure_bar: 2 + (n % 7) * 0.5,
-    flow_lpm: 20 + (n % 11) * 4,
-    pipe_age_years: 5 + (n % 13) * 3,
-    material: MATERIALS[n % MATERIALS.length] ?? SAMPLE_FEATURES.material,
+    ...SAMPLE_FEATURES,
+    pressure_bar: SAMPLE_FEATURES.pressure_bar + ((n % 5) - 2) * 0.05,
+    pipe_age_years: SAMPLE_FEATURES.pipe_age_years + ((n % 3) - 1),
   };
 }
 

@@ -45,7 +45,14 @@ export function localConfig(timings: LocalTimings = LOCAL_TIMINGS): ConfigInput 
         steps: timings.steps,
         bakeSeconds: timings.bakeSeconds,
         monitoringLagSeconds: timings.monitoringLagSeconds,
-        thresholds: { minRequests: timings.minRequests, maxInconclusiveSeconds: 120 },
+        // The stack, its router and the load share one process: latency noise of tens of ms is
+        // normal locally, so p95 gets more slack than in the cloud (an 80 ms slower v2 still fails).
+        thresholds: {
+          minRequests: timings.minRequests,
+          p95Tolerance: 0.2,
+          p95SlackMs: 30,
+          maxInconclusiveSeconds: 120,
+        },
         smoke: {
           routes: [
             { method: 'GET', path: '/healthz', expectStatus: 200, samples: 3 },

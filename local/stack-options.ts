@@ -26,7 +26,7 @@ export interface StackOptions {
   timings?: Partial<LocalTimings>;
   /** false: no alert evaluator. Default: on, terraform's default thresholds, held 0 s. */
   alerts?: false | StackAlerts;
-  /** Steady user traffic to each service (default 25 requests per second); false for none. */
+  /** Steady user traffic to each service (default 20 requests per second); false for none. */
   load?: false | { requestsPerSecond: number };
   /** Emulator gRPC port (default any free port). */
   emulatorPort?: number;
@@ -44,7 +44,7 @@ export interface StackOptions {
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const DEFAULT_STATE_DIR = '.cutover';
-export const DEFAULT_REQUESTS_PER_SECOND = 25;
+export const DEFAULT_REQUESTS_PER_SECOND = 20;
 export const DEFAULT_ALERT_INTERVAL_MS = 2000;
 export const DEFAULT_ALERT_WINDOW_SECONDS = 10;
 export const DEFAULT_ALERT_MIN_REQUESTS = 20;
