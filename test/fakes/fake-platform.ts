@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { COLOR_LABEL } from '../../shared/adapters/gcp/cloud-run-template.js';
 import { ConflictError, DeployFailedError, PermanentError } from '../../shared/errors.js';
 import { decodeRecord, encodeRecord, mergeRecord } from '../../shared/schemas/record-codec.js';
 import type { ServiceRecord } from '../../shared/schemas/release.js';
@@ -194,7 +195,7 @@ export class FakePlatform implements ServicePlatform {
       delete template.secretEnv[name];
       template.env[name] = value;
     }
-    template.labels['cutover.dev/color'] = deploy.color;
+    template.labels[COLOR_LABEL] = deploy.color;
     const started = this.starter(deploy.revision, structuredClone(template));
     return started.ready
       ? { name: deploy.revision, template, state: 'ready', detail: 'Ready' }

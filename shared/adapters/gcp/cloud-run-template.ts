@@ -6,7 +6,8 @@ type RevisionTemplate = protos.google.cloud.run.v2.IRevisionTemplate;
 type EnvVar = protos.google.cloud.run.v2.IEnvVar;
 
 /** The label a deployed revision carries with its color. */
-export const COLOR_LABEL = 'cutover.dev/color';
+// GCP label keys allow only lowercase letters, digits, '_' and '-': no prefix/ form here.
+export const COLOR_LABEL = 'cutover-color';
 
 /** Namespaces the v2 API rejects in labels and annotations of new resources. */
 const RESERVED = [
