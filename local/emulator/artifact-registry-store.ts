@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { RpcError } from './faults.js';
 import type { EmulatorContext } from './faults.js';
-import { imageRef, packageName, parseImageRef, TAG_PATTERN } from './artifact-registry-names.js';
+import {
+  escapePackage,
+  imageRef,
+  packageName,
+  parseImageRef,
+  TAG_PATTERN,
+} from './artifact-registry-names.js';
 import type { ImageCoordinates } from './artifact-registry-names.js';
 
 /** Publishes one Pub/Sub message; `topic` is the full `projects/P/topics/T`. Resolves with the message id. */
@@ -56,6 +62,15 @@ export class ArtifactRegistryStore {
 
   find(repository: string, image: string): StoredPackage | undefined {
     return this.packages.get(`${repository}/packages/${image.replace(/\//g, '%2F')}`);
+  }
+
+  require(repository: string, image: string): StoredPackage {
+    const pkg = this.find(repository, image);
+    if (!pkg) {
+      const name = `${repository}/packages/${escapePackage(image)}`;
+      throw new RpcError(grpc.status.NOT_FOUND, `package ${name} not found`);
+    }
+    return pkg;
   }
 
   /** Records a pushed image (and moves or creates `tag`), then notifies. */
@@ -143,13 +158,6 @@ export class ArtifactRegistryStore {
     return undefined;
   }
 
-  tagsOf(pkg: StoredPackage, digest: string): string[] {
-    return Object.entries(pkg.tags)
-      .filter(([, target]) => target === digest)
-      .map(([tag]) => tag)
-      .sort();
-  }
-
   /** The notification exactly as AR documents it: key order action, digest, tag; absent keys left out. */
   private async notify(
     c: ImageCoordinates,
@@ -175,4 +183,12 @@ export class ArtifactRegistryStore {
   importState(document: ArtifactRegistryStateDocument): void {
     for (const pkg of document.packages) this.packages.set(packageName(pkg.coordinates), pkg);
   }
+}
+
+/** The tags pointing at `digest`, sorted. */
+export function tagsOf(pkg: StoredPackage, digest: string): string[] {
+  return Object.entries(pkg.tags)
+    .filter(([, target]) => target === digest)
+    .map(([tag]) => tag)
+    .sort();
 }

@@ -3,53 +3,24 @@ import { RpcError, unary } from './faults.js';
 import type { EmulatorContext } from './faults.js';
 import { parseTagFilter } from './artifact-registry-filter.js';
 import {
-  escapePackage,
-  imageRef,
-  packageName,
   parseDockerImageName,
-  parseImageRef,
   parsePackageChild,
   parseRepositoryName,
   repositoryName,
 } from './artifact-registry-names.js';
 import { ArtifactRegistryStore } from './artifact-registry-store.js';
-import type {
-  ArtifactRegistryStateDocument,
-  Publisher,
-  StoredPackage,
-  StoredVersion,
-} from './artifact-registry-store.js';
-import { timestamp } from './cloud-run-codec.js';
+import type { Publisher } from './artifact-registry-store.js';
+import { registryState } from './artifact-registry-state.js';
+import type { ArtifactRegistryState } from './artifact-registry-state.js';
+import { dockerImage, tagMessage, versionMessage } from './artifact-registry-messages.js';
 import { paginate } from './paging.js';
 import { loadProto, serviceDefinition } from './protos.js';
 import type { EmulatorModule } from './server.js';
 
 export type { ArtifactRegistryStateDocument, Publisher } from './artifact-registry-store.js';
-
-/** What tests and the local platform do to the emulated registry directly, beside the gRPC API. */
-export interface ArtifactRegistryState {
-  /**
-   * Records a push of `imageRef` (`LOCATION-docker.pkg.dev/P/R/IMAGE`), creating or moving `tag`
-   * (null: a digest-only push), and publishes the INSERT notification to `projects/P/topics/gcr`.
-   * `digest` defaults to a fresh sha256; `recipe` is stored for `recipe(digest)`.
-   */
-  push(
-    imageRef: string,
-    tag: string | null,
-    options?: { digest?: string; recipe?: unknown },
-  ): Promise<{ digest: string }>;
-  /** Removes a tag and publishes the DELETE notification. */
-  deleteTag(imageRef: string, tag: string): Promise<void>;
-  /** The image's tags and the digests they point at, sorted by tag. */
-  tags(imageRef: string): Array<{ tag: string; digest: string }>;
-  /** The recipe stored with a digest by `push`, or undefined. */
-  recipe(digest: string): unknown;
-  exportState(): ArtifactRegistryStateDocument;
-  importState(document: ArtifactRegistryStateDocument): void;
-}
+export type { ArtifactRegistryState } from './artifact-registry-state.js';
 
 const PACKAGE = loadProto('artifactRegistry', 'google/devtools/artifactregistry/v1/service.proto');
-const MEDIA_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
 
 interface PagedRequest {
   parent?: string;
@@ -71,36 +42,7 @@ export function createArtifactRegistry(
   const method = (name: string): string =>
     `google.devtools.artifactregistry.v1.ArtifactRegistry/${name}`;
 
-  const requirePackage = (repository: string, image: string): StoredPackage => {
-    const pkg = store.find(repository, image);
-    if (!pkg)
-      throw new RpcError(
-        grpc.status.NOT_FOUND,
-        `package ${repository}/packages/${escapePackage(image)} not found`,
-      );
-    return pkg;
-  };
-  const tagMessage = (pkg: StoredPackage, tag: string) => ({
-    name: `${packageName(pkg.coordinates)}/tags/${tag}`,
-    version: `${packageName(pkg.coordinates)}/versions/${pkg.tags[tag] ?? ''}`,
-  });
-  const versionMessage = (pkg: StoredPackage, version: StoredVersion, full: boolean) => ({
-    name: `${packageName(pkg.coordinates)}/versions/${version.digest}`,
-    create_time: timestamp(new Date(version.createTime)),
-    update_time: timestamp(new Date(version.updateTime)),
-    ...(full
-      ? { related_tags: store.tagsOf(pkg, version.digest).map((tag) => tagMessage(pkg, tag)) }
-      : {}),
-  });
-  const dockerImage = (pkg: StoredPackage, version: StoredVersion) => ({
-    name: `${repositoryName(pkg.coordinates)}/dockerImages/${escapePackage(pkg.coordinates.image)}@${version.digest}`,
-    uri: `${imageRef(pkg.coordinates)}@${version.digest}`,
-    tags: store.tagsOf(pkg, version.digest),
-    image_size_bytes: String(version.sizeBytes),
-    upload_time: timestamp(new Date(version.createTime)),
-    media_type: MEDIA_TYPE,
-    update_time: timestamp(new Date(version.updateTime)),
-  });
+  const requirePackage = (repository: string, image: string) => store.require(repository, image);
 
   const implementation: grpc.UntypedServiceImplementation = {
     ListDockerImages: unary(ctx, method('ListDockerImages'), (request: PagedRequest) => {
@@ -200,25 +142,7 @@ export function createArtifactRegistry(
     }),
   };
 
-  const state: ArtifactRegistryState = {
-    push: (ref, tag, options) => store.push(ref, tag, options),
-    deleteTag: async (ref, tag) => {
-      const coordinates = parseImageRef(ref);
-      await store.deleteTag(requirePackage(repositoryName(coordinates), coordinates.image), tag);
-    },
-    tags: (ref) => {
-      const coordinates = parseImageRef(ref);
-      const pkg = store.find(repositoryName(coordinates), coordinates.image);
-      return pkg
-        ? Object.keys(pkg.tags)
-            .sort()
-            .map((tag) => ({ tag, digest: pkg.tags[tag] ?? '' }))
-        : [];
-    },
-    recipe: (digest) => store.recipe(digest),
-    exportState: () => structuredClone(store.exportState()),
-    importState: (document) => store.importState(structuredClone(document)),
-  };
+  const state = registryState(store);
   return {
     services: [
       {

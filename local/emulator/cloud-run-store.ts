@@ -1,18 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { RpcError } from './faults.js';
 import type { EmulatorContext } from './faults.js';
-import { clone, timestamp } from './cloud-run-codec.js';
-import { defaultUrl, parseRevisionName, revisionFullName } from './cloud-run-names.js';
+import { clone } from './cloud-run-codec.js';
+import { defaultUrl, parseRevisionName } from './cloud-run-names.js';
 import { OperationStore } from './cloud-run-operations.js';
-import { servingRevisions, trafficStatuses } from './cloud-run-traffic.js';
+import { reconcile } from './cloud-run-reconcile.js';
 import { LATEST } from './cloud-run-types.js';
-import type {
-  Condition,
-  ConditionState,
-  RevisionMessage,
-  ServiceMessage,
-  TrafficTarget,
-} from './cloud-run-types.js';
+import type { RevisionMessage, ServiceMessage, TrafficTarget } from './cloud-run-types.js';
 import { readyAtOnce } from './cloud-run-hooks.js';
 import type {
   RevisionStarter,
@@ -116,62 +110,9 @@ export class CloudRunStore {
       if (status.tag) status.uri = this.urlResolver(name, status.tag);
   }
 
-  /**
-   * Brings the service's status in line with its spec once its latest created revision has settled:
-   * on success the traffic is served as written; when that revision failed (or traffic sends requests
-   * to a revision that is not ready) the previous traffic stays and `terminalCondition` is FAILED.
-   * Then the pending operations complete and listeners hear of it. While the revision is still
-   * starting nothing completes.
-   */
+  /** See `reconcile` in cloud-run-reconcile.ts. */
   reconcile(record: ServiceRecord): void {
-    const service = record.service;
-    const now = timestamp(this.ctx.clock.now());
-    const latest = this.revisions.get(service.latest_created_revision ?? '');
-    const latestState = latest ? revisionState(latest) : 'ready';
-    if (latestState === 'pending') {
-      service.reconciling = true;
-      service.terminal_condition = {
-        type: 'Ready',
-        state: 'CONDITION_RECONCILING',
-        last_transition_time: now,
-      };
-      this.persist();
-      return;
-    }
-    if (latest && latestState === 'ready') service.latest_ready_revision = latest.name;
-    const latestReady = parseRevisionName(service.latest_ready_revision ?? '')?.revision ?? null;
-    const notReady = servingRevisions(service.traffic ?? [], latestReady).find(
-      (id) =>
-        revisionState(this.revisions.get(revisionFullName(service.name ?? '', id))) !== 'ready',
-    );
-    let failure: string | null = null;
-    if (latest && latestState === 'failed')
-      failure = `Revision '${parseRevisionName(latest.name)?.revision}' is not ready and cannot serve traffic. ${latestMessage(latest)}`;
-    else if (notReady) failure = `Revision '${notReady}' is not ready and cannot serve traffic.`;
-    if (failure === null) record.servingTraffic = clone(service.traffic ?? []);
-    else service.traffic = clone(record.servingTraffic);
-    const state: ConditionState = failure === null ? 'CONDITION_SUCCEEDED' : 'CONDITION_FAILED';
-    const terminal: Condition = { type: 'Ready', state, last_transition_time: now };
-    if (failure !== null)
-      Object.assign(terminal, { message: failure, severity: 'ERROR', reason: 'REVISION_FAILED' });
-    service.terminal_condition = terminal;
-    service.conditions = [
-      { type: 'RoutesReady', state, last_transition_time: now },
-      {
-        type: 'ConfigurationsReady',
-        state: latestState === 'failed' ? 'CONDITION_FAILED' : 'CONDITION_SUCCEEDED',
-        last_transition_time: now,
-      },
-    ];
-    service.traffic_statuses = trafficStatuses(record.servingTraffic, (tag) =>
-      this.urlResolver(service.name ?? '', tag),
-    );
-    service.observed_generation = service.generation;
-    service.reconciling = false;
-    for (const operation of record.pendingOperations.splice(0))
-      this.operations.complete(operation, service);
-    this.persist();
-    this.notify(record, false);
+    reconcile(this, record);
   }
 
   notify(record: ServiceRecord, deleted: boolean): void {
@@ -238,8 +179,4 @@ export class CloudRunStore {
       if (service.reconciling) this.reconcile(record);
     }
   }
-}
-
-function latestMessage(revision: RevisionMessage): string {
-  return revision.conditions.find((condition) => condition.type === 'Ready')?.message ?? '';
 }

@@ -2,6 +2,17 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { RpcError } from './faults.js';
 import { clone, sameTemplate, timestamp } from './cloud-run-codec.js';
+import { maskFields, MUTABLE_FIELDS, pickMutable, validateTemplate } from './cloud-run-fields.js';
+export type {
+  CreateServiceRequest,
+  DeleteServiceRequest,
+  UpdateServiceRequest,
+} from './cloud-run-fields.js';
+import type {
+  CreateServiceRequest,
+  DeleteServiceRequest,
+  UpdateServiceRequest,
+} from './cloud-run-fields.js';
 import {
   generatedRevisionId,
   newEtag,
@@ -11,93 +22,9 @@ import {
 } from './cloud-run-names.js';
 import type { CloudRunStore, ServiceRecord } from './cloud-run-store.js';
 import { normaliseTraffic } from './cloud-run-traffic.js';
-import type { OperationMessage, RevisionTemplate, ServiceMessage } from './cloud-run-types.js';
-
-/** Service fields a write sets; everything else is output only. */
-const MUTABLE_FIELDS = [
-  'description',
-  'labels',
-  'annotations',
-  'client',
-  'client_version',
-  'ingress',
-  'launch_stage',
-  'binary_authorization',
-  'template',
-  'traffic',
-  'scaling',
-  'invoker_iam_disabled',
-  'default_uri_disabled',
-  'iap_enabled',
-  'multi_region_settings',
-  'custom_audiences',
-  'build_config',
-] as const;
+import type { OperationMessage, ServiceMessage } from './cloud-run-types.js';
 
 const EMULATOR_PRINCIPAL = 'emulator@cutover.local';
-
-export interface CreateServiceRequest {
-  parent?: string;
-  service?: ServiceMessage;
-  service_id?: string;
-  validate_only?: boolean;
-}
-
-export interface UpdateServiceRequest {
-  service?: ServiceMessage;
-  update_mask?: { paths?: string[] };
-  validate_only?: boolean;
-  allow_missing?: boolean;
-}
-
-export interface DeleteServiceRequest {
-  name?: string;
-  validate_only?: boolean;
-  etag?: string;
-}
-
-function invalid(message: string): RpcError {
-  return new RpcError(grpc.status.INVALID_ARGUMENT, message);
-}
-
-function validateTemplate(template: RevisionTemplate | undefined, serviceId: string): void {
-  if (!template) throw invalid('service.template is required');
-  const containers = template.containers ?? [];
-  if (containers.length === 0)
-    throw invalid('service.template.containers must name at least one container');
-  containers.forEach((container, index) => {
-    if (!container.image) throw invalid(`service.template.containers[${index}].image is required`);
-  });
-  if (template.revision && !template.revision.startsWith(`${serviceId}-`)) {
-    throw invalid(
-      `service.template.revision "${template.revision}" must start with "${serviceId}-"`,
-    );
-  }
-}
-
-function pickMutable(
-  target: ServiceMessage,
-  source: ServiceMessage,
-  fields: Iterable<string>,
-): void {
-  for (const field of fields) {
-    if (source[field] === undefined) delete target[field];
-    else target[field] = clone(source[field]);
-  }
-}
-
-/** The top-level field names of an update mask, snake_case (`template.containers` counts as `template`). */
-function maskFields(paths: string[] | undefined): Set<string> | null {
-  if (!paths || paths.length === 0) return null;
-  const fields = new Set<string>();
-  for (const path of paths) {
-    const top = (path.split('.')[0] ?? '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    if (!(MUTABLE_FIELDS as readonly string[]).includes(top))
-      throw invalid(`update_mask path "${path}" is not a field that can be updated`);
-    fields.add(top);
-  }
-  return fields;
-}
 
 /** Stores the written service, starts its new revision if any, and returns the write's operation. */
 function commit(

@@ -1,0 +1,88 @@
+import * as grpc from '@grpc/grpc-js';
+import { RpcError } from './faults.js';
+import { clone } from './cloud-run-codec.js';
+import type { RevisionTemplate, ServiceMessage } from './cloud-run-types.js';
+
+/** Service fields a write sets; everything else is output only. */
+export const MUTABLE_FIELDS = [
+  'description',
+  'labels',
+  'annotations',
+  'client',
+  'client_version',
+  'ingress',
+  'launch_stage',
+  'binary_authorization',
+  'template',
+  'traffic',
+  'scaling',
+  'invoker_iam_disabled',
+  'default_uri_disabled',
+  'iap_enabled',
+  'multi_region_settings',
+  'custom_audiences',
+  'build_config',
+] as const;
+
+export interface CreateServiceRequest {
+  parent?: string;
+  service?: ServiceMessage;
+  service_id?: string;
+  validate_only?: boolean;
+}
+
+export interface UpdateServiceRequest {
+  service?: ServiceMessage;
+  update_mask?: { paths?: string[] };
+  validate_only?: boolean;
+  allow_missing?: boolean;
+}
+
+export interface DeleteServiceRequest {
+  name?: string;
+  validate_only?: boolean;
+  etag?: string;
+}
+
+export function invalid(message: string): RpcError {
+  return new RpcError(grpc.status.INVALID_ARGUMENT, message);
+}
+
+export function validateTemplate(template: RevisionTemplate | undefined, serviceId: string): void {
+  if (!template) throw invalid('service.template is required');
+  const containers = template.containers ?? [];
+  if (containers.length === 0)
+    throw invalid('service.template.containers must name at least one container');
+  containers.forEach((container, index) => {
+    if (!container.image) throw invalid(`service.template.containers[${index}].image is required`);
+  });
+  if (template.revision && !template.revision.startsWith(`${serviceId}-`)) {
+    throw invalid(
+      `service.template.revision "${template.revision}" must start with "${serviceId}-"`,
+    );
+  }
+}
+
+export function pickMutable(
+  target: ServiceMessage,
+  source: ServiceMessage,
+  fields: Iterable<string>,
+): void {
+  for (const field of fields) {
+    if (source[field] === undefined) delete target[field];
+    else target[field] = clone(source[field]);
+  }
+}
+
+/** The top-level field names of an update mask, snake_case (`template.containers` counts as `template`). */
+export function maskFields(paths: string[] | undefined): Set<string> | null {
+  if (!paths || paths.length === 0) return null;
+  const fields = new Set<string>();
+  for (const path of paths) {
+    const top = (path.split('.')[0] ?? '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (!(MUTABLE_FIELDS as readonly string[]).includes(top))
+      throw invalid(`update_mask path "${path}" is not a field that can be updated`);
+    fields.add(top);
+  }
+  return fields;
+}

@@ -1,0 +1,68 @@
+import { clone, timestamp } from './cloud-run-codec.js';
+import { parseRevisionName, revisionFullName } from './cloud-run-names.js';
+import { revisionState } from './cloud-run-revisions.js';
+import type { CloudRunStore, ServiceRecord } from './cloud-run-store.js';
+import { servingRevisions, trafficStatuses } from './cloud-run-traffic.js';
+import type { Condition, ConditionState, RevisionMessage } from './cloud-run-types.js';
+
+/**
+ * Brings the service's status in line with its spec once its latest created revision has settled:
+ * on success the traffic is served as written; when that revision failed (or traffic sends requests
+ * to a revision that is not ready) the previous traffic stays and `terminalCondition` is FAILED.
+ * Then the pending operations complete and listeners hear of it. While the revision is still
+ * starting nothing completes.
+ */
+export function reconcile(store: CloudRunStore, record: ServiceRecord): void {
+  const service = record.service;
+  const now = timestamp(store.ctx.clock.now());
+  const latest = store.revisions.get(service.latest_created_revision ?? '');
+  const latestState = latest ? revisionState(latest) : 'ready';
+  if (latestState === 'pending') {
+    service.reconciling = true;
+    service.terminal_condition = {
+      type: 'Ready',
+      state: 'CONDITION_RECONCILING',
+      last_transition_time: now,
+    };
+    store.persist();
+    return;
+  }
+  if (latest && latestState === 'ready') service.latest_ready_revision = latest.name;
+  const latestReady = parseRevisionName(service.latest_ready_revision ?? '')?.revision ?? null;
+  const notReady = servingRevisions(service.traffic ?? [], latestReady).find(
+    (id) =>
+      revisionState(store.revisions.get(revisionFullName(service.name ?? '', id))) !== 'ready',
+  );
+  let failure: string | null = null;
+  if (latest && latestState === 'failed')
+    failure = `Revision '${parseRevisionName(latest.name)?.revision}' is not ready and cannot serve traffic. ${latestMessage(latest)}`;
+  else if (notReady) failure = `Revision '${notReady}' is not ready and cannot serve traffic.`;
+  if (failure === null) record.servingTraffic = clone(service.traffic ?? []);
+  else service.traffic = clone(record.servingTraffic);
+  const state: ConditionState = failure === null ? 'CONDITION_SUCCEEDED' : 'CONDITION_FAILED';
+  const terminal: Condition = { type: 'Ready', state, last_transition_time: now };
+  if (failure !== null)
+    Object.assign(terminal, { message: failure, severity: 'ERROR', reason: 'REVISION_FAILED' });
+  service.terminal_condition = terminal;
+  service.conditions = [
+    { type: 'RoutesReady', state, last_transition_time: now },
+    {
+      type: 'ConfigurationsReady',
+      state: latestState === 'failed' ? 'CONDITION_FAILED' : 'CONDITION_SUCCEEDED',
+      last_transition_time: now,
+    },
+  ];
+  service.traffic_statuses = trafficStatuses(record.servingTraffic, (tag) =>
+    store.urlResolver(service.name ?? '', tag),
+  );
+  service.observed_generation = service.generation;
+  service.reconciling = false;
+  for (const operation of record.pendingOperations.splice(0))
+    store.operations.complete(operation, service);
+  store.persist();
+  store.notify(record, false);
+}
+
+function latestMessage(revision: RevisionMessage): string {
+  return revision.conditions.find((condition) => condition.type === 'Ready')?.message ?? '';
+}
