@@ -40,7 +40,11 @@ export interface ArtifactRegistryStateDocument {
   packages: StoredPackage[];
 }
 
-/** 'strict': a failing publish rejects; 'best-effort': it is ignored, as AR's own notifications are. */
+/**
+ * 'strict': a failing publish rejects; 'best-effort': it is ignored, as AR's own notifications are.
+ * Either way a missing `gcr` topic (NOT_FOUND) drops the message: AR publishes only when the topic
+ * exists, and the push itself succeeds.
+ */
 export type Delivery = 'strict' | 'best-effort';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -173,7 +177,11 @@ export class ArtifactRegistryStore {
       `projects/${c.project}/topics/gcr`,
       Buffer.from(JSON.stringify(message)),
     );
-    await (delivery === 'strict' ? sent : sent.catch(() => ''));
+    await sent.catch((error: unknown) => {
+      if (delivery === 'strict' && (error as { code?: unknown }).code !== grpc.status.NOT_FOUND) {
+        throw error;
+      }
+    });
   }
 
   exportState(): ArtifactRegistryStateDocument {
