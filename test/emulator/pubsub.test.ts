@@ -6,6 +6,7 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { PubSub, v1 } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../local/emulator/index.js';
 import { createPubsub } from '../../local/emulator/pubsub.js';
 import type { PubsubState } from '../../local/emulator/pubsub.js';
 import { clientOptions, serve, testContext } from './grpc-server.js';
@@ -237,5 +238,34 @@ describe('emulated Pub/Sub v1 through the plain @google-cloud/pubsub client', ()
     const [second] = await subscriber.pull({ subscription, maxMessages: 5 });
     expect(Buffer.from(second.receivedMessages?.[0]?.message?.data ?? '').toString()).toBe('one');
     expect(second.receivedMessages?.[0]?.ackId).not.toBe(ackId);
+  });
+
+  it('in startEmulator, Artifact Registry notifications reach a push subscription of topic gcr', async () => {
+    const emulator = await startEmulator();
+    try {
+      const client = new PubSub({
+        ...(await clientOptions(emulator.port)),
+        apiEndpoint: emulator.address,
+        projectId: PROJECT,
+      });
+      const [gcr] = await client.createTopic('gcr');
+      await gcr.createSubscription('gcr-push', { pushConfig: { pushEndpoint: recordFn.url } });
+      const image = `us-central1-docker.pkg.dev/${PROJECT}/repo/leakage-model`;
+      const { digest } = await emulator.registry.push(image, '2.1.0');
+      await emulator.pubsub.idle();
+      await client.close();
+
+      const notification = JSON.parse(
+        Buffer.from(received[0]?.data?.message.data ?? '', 'base64').toString('utf8'),
+      ) as Record<string, string>;
+      expect(notification).toEqual({
+        action: 'INSERT',
+        digest: `${image}@${digest}`,
+        tag: `${image}:2.1.0`,
+      });
+      expect(emulator.pubsub.published(topicName('gcr'))).toHaveLength(1);
+    } finally {
+      await emulator.close();
+    }
   });
 });
