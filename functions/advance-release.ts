@@ -1,8 +1,7 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { InvalidPayloadError } from '../shared/errors.js';
 import { serviceConfig } from '../shared/schemas/config.js';
 import { DeploymentEvent } from '../shared/schemas/events.js';
-import { describeIssues } from '../shared/config/load.js';
+import { parseInbound } from '../shared/schemas/inbound/issues.js';
 import { advanceService } from '../shared/usecases/advance.js';
 import { logOutcome } from '../shared/usecases/provision.js';
 import { applyInput } from '../shared/usecases/revert.js';
@@ -20,10 +19,7 @@ export async function advanceRelease(event: CloudEvent<unknown>): Promise<void> 
   await settle('advanceRelease', logger, async () => {
     const message = decodeMessage(event, deps, logger);
     if (!message) return;
-    const parsed = DeploymentEvent.safeParse(message.body);
-    if (!parsed.success)
-      throw new InvalidPayloadError('deployment event', describeIssues(parsed.error.issues));
-    const ev = parsed.data;
+    const ev = parseInbound(DeploymentEvent, 'deployment event', message.body);
 
     if (ev.type === 'release.tick' && ev.service === undefined) {
       const at = deps.clock.now().toISOString();

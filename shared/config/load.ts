@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { Config } from '../schemas/config.js';
+import { describeIssues } from '../schemas/inbound/issues.js';
 
-/** Turns zod issues into lines that name the field and say what is wrong. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-}
+export { describeIssues };
 
 /** Validates a parsed config object; throws ConfigError naming every wrong field. */
 export function parseConfig(input: unknown): Config {
   const parsed = Config.safeParse(input);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues), { cause: parsed.error });
+  if (!parsed.success)
+    throw new ConfigError(describeIssues(parsed.error.issues), { cause: parsed.error });
   return parsed.data;
 }
 
@@ -21,7 +19,9 @@ export function loadConfigFile(path: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new ConfigError([`cannot read config file ${path}: ${(cause as Error).message}`], { cause });
+    throw new ConfigError([`cannot read config file ${path}: ${(cause as Error).message}`], {
+      cause,
+    });
   }
   return parseConfig(parseJson(text, `config file ${path}`));
 }
@@ -33,7 +33,9 @@ export function loadConfigFile(path: string): Config {
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.CUTOVER_CONFIG) return parseConfig(parseJson(env.CUTOVER_CONFIG, 'CUTOVER_CONFIG'));
   if (env.CUTOVER_CONFIG_FILE) return loadConfigFile(env.CUTOVER_CONFIG_FILE);
-  throw new ConfigError(['set CUTOVER_CONFIG to the JSON config, or CUTOVER_CONFIG_FILE to a file holding it']);
+  throw new ConfigError([
+    'set CUTOVER_CONFIG to the JSON config, or CUTOVER_CONFIG_FILE to a file holding it',
+  ]);
 }
 
 function parseJson(text: string, where: string): unknown {
