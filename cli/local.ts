@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { jsonLogger } from '../shared/adapters/json-logger.js';
+import type { ConfigInput } from '../shared/schemas/config.js';
 import { startStack, type Stack } from '../local/stack.js';
 import { DEFAULT_STATE_DIR } from '../local/stack-options.js';
 import { StdoutGate } from './stdout-gate.js';
@@ -7,6 +9,7 @@ import { StdoutGate } from './stdout-gate.js';
 export interface LocalOptions {
   stateDir?: string;
   fresh?: boolean;
+  config?: string;
   alerts?: boolean;
   load?: boolean;
 }
@@ -22,7 +25,11 @@ export async function runLocal(options: LocalOptions): Promise<number> {
   const gate = new StdoutGate();
   let stack: Stack;
   try {
+    const config = options.config
+      ? (JSON.parse(readFileSync(options.config, 'utf8')) as ConfigInput)
+      : undefined;
     stack = await startStack({
+      ...(config ? { config } : {}),
       stateDir: options.stateDir ?? DEFAULT_STATE_DIR,
       fresh: options.fresh ?? false,
       logger,
@@ -66,6 +73,7 @@ export function registerLocal(program: Command): void {
     )
     .option('--state-dir <dir>', `where the state lives (default ${DEFAULT_STATE_DIR})`)
     .option('--fresh', 'start from an empty state (a new service, a new history)')
+    .option('--config <file>', 'cutover config JSON (default: the sample service, short timings)')
     .option('--no-alerts', 'do not run the alert evaluator')
     .option('--no-load', 'do not send steady traffic to the services')
     .action(async (options: LocalOptions) => {

@@ -3,10 +3,14 @@ import type { CheckResult, ServiceRecord, Verdict } from '../shared/schemas/rele
 
 const BAR_WIDTH = 40;
 
-/** The color a serving revision plays: from the record, else from its traffic tag. */
+/**
+ * The color a serving revision plays: from the record, else from its traffic tag. Before the
+ * first release (no record) what serves is the blue Terraform created.
+ */
 function colorOf(revision: string, tag: string | null, record: ServiceRecord | null): string {
-  if (record?.stable.revision === revision) return record.stable.color;
-  if (record?.release?.candidate.revision === revision) return record.release.candidate.color;
+  if (!record) return tag === 'green' ? 'green' : 'blue';
+  if (record.stable.revision === revision) return record.stable.color;
+  if (record.release?.candidate.revision === revision) return record.release.candidate.color;
   return tag === 'blue' || tag === 'green' ? tag : 'other';
 }
 

@@ -45,12 +45,13 @@ export function localConfig(timings: LocalTimings = LOCAL_TIMINGS): ConfigInput 
         steps: timings.steps,
         bakeSeconds: timings.bakeSeconds,
         monitoringLagSeconds: timings.monitoringLagSeconds,
-        // The stack, its router and the load share one process: latency noise of tens of ms is
-        // normal locally, so p95 gets more slack than in the cloud (an 80 ms slower v2 still fails).
+        // The stack, its router, the load and two model processes share a laptop's cores: p95
+        // noise of tens of ms (more for a freshly started revision) is normal locally, so p95
+        // gets far more room than in the cloud. A v2 slower by 300 ms still fails clearly.
         thresholds: {
           minRequests: timings.minRequests,
-          p95Tolerance: 0.2,
-          p95SlackMs: 30,
+          p95Tolerance: 0.5,
+          p95SlackMs: 100,
           maxInconclusiveSeconds: 120,
         },
         smoke: {
