@@ -10,12 +10,10 @@ eventBusContract('PubSubBus on the emulator', async () => {
     topics: BUS_TOPICS,
     project: PROJECT,
     received: async (topic) =>
-      c.emulator.pubsub
-        .published(`projects/${PROJECT}/topics/${topic}`)
-        .map((m) => ({
-          json: JSON.parse(m.data.toString('utf8')) as unknown,
-          attributes: m.attributes,
-        })),
+      c.emulator.pubsub.published(`projects/${PROJECT}/topics/${topic}`).map((m) => ({
+        json: JSON.parse(m.data.toString('utf8')) as unknown,
+        attributes: m.attributes,
+      })),
     close: () => c.close(),
   };
 });
