@@ -29,15 +29,37 @@ export function reconcile(store: CloudRunStore, record: ServiceRecord): void {
   }
   if (latest && latestState === 'ready') service.latest_ready_revision = latest.name;
   const latestReady = parseRevisionName(service.latest_ready_revision ?? '')?.revision ?? null;
-  const notReady = servingRevisions(service.traffic ?? [], latestReady).find(
+  // A target that serves or carries a tag must be ready; a failed latest revision that traffic no
+  // longer names fails only the configuration (the service is not Ready) while the routes apply,
+  // as Cloud Run does when traffic is moved off a failed deployment.
+  const tagged = (service.traffic ?? []).filter(
+    (t) => (t.percent ?? 0) === 0 && t.tag && t.revision,
+  );
+  const notReady = [
+    ...servingRevisions(service.traffic ?? [], latestReady),
+    ...tagged.map((t) => t.revision ?? ''),
+  ].find(
     (id) =>
       revisionState(store.revisions.get(revisionFullName(service.name ?? '', id))) !== 'ready',
   );
-  let failure: string | null = null;
-  if (latest && latestState === 'failed')
-    failure = `Revision '${parseRevisionName(latest.name)?.revision}' is not ready and cannot serve traffic. ${latestMessage(latest)}`;
-  else if (notReady) failure = `Revision '${notReady}' is not ready and cannot serve traffic.`;
-  if (failure === null) record.servingTraffic = clone(service.traffic ?? []);
+  // A LATEST target written with a failing new template meant the new revision: it fails too.
+  const latestMeant =
+    latest && latestState === 'failed'
+      ? (service.traffic ?? []).some(
+          (t) =>
+            t.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' && ((t.percent ?? 0) > 0 || t.tag),
+        )
+      : false;
+  const routeFailure =
+    notReady || latestMeant
+      ? `Revision '${notReady ?? parseRevisionName(latest?.name ?? '')?.revision}' is not ready and cannot serve traffic. ${latest && (latestMeant || parseRevisionName(latest.name)?.revision === notReady) ? latestMessage(latest) : ''}`.trim()
+      : null;
+  const configFailure =
+    latest && latestState === 'failed'
+      ? `Revision '${parseRevisionName(latest.name)?.revision}' is not ready. ${latestMessage(latest)}`
+      : null;
+  const failure = routeFailure ?? configFailure;
+  if (routeFailure === null) record.servingTraffic = clone(service.traffic ?? []);
   else service.traffic = clone(record.servingTraffic);
   const state: ConditionState = failure === null ? 'CONDITION_SUCCEEDED' : 'CONDITION_FAILED';
   const terminal: Condition = { type: 'Ready', state, last_transition_time: now };
@@ -45,7 +67,11 @@ export function reconcile(store: CloudRunStore, record: ServiceRecord): void {
     Object.assign(terminal, { message: failure, severity: 'ERROR', reason: 'REVISION_FAILED' });
   service.terminal_condition = terminal;
   service.conditions = [
-    { type: 'RoutesReady', state, last_transition_time: now },
+    {
+      type: 'RoutesReady',
+      state: routeFailure === null ? 'CONDITION_SUCCEEDED' : 'CONDITION_FAILED',
+      last_transition_time: now,
+    },
     {
       type: 'ConfigurationsReady',
       state: latestState === 'failed' ? 'CONDITION_FAILED' : 'CONDITION_SUCCEEDED',

@@ -135,6 +135,23 @@ describe('each rollback trigger ends with 100% on the stable revision', () => {
     expect(Object.keys(await h.split())).not.toContain(green);
   });
 
+  it('a candidate that never becomes ready ends rolled back (provision-failed) with blue untouched', async () => {
+    h = await Harness.start();
+    const blue = (await h.view()).traffic[0]!.revision;
+    h.emulator.run.setRevisionStarter(() =>
+      Promise.resolve({ ready: false, message: 'container exited with status 1' }),
+    );
+    expect(await push(2, '2.0.0')).toBe(204);
+    const record = (await h.view()).record!;
+    expect(record.release).toMatchObject({ phase: 'rolled-back', trigger: 'provision-failed' });
+    expect(record.release && 'reason' in record.release ? record.release.reason : '').toContain(
+      'exited with status 1',
+    );
+    expect(record.failedImages).toEqual([`${REPO}@${digestOf(2)}`]);
+    expect(await h.split()).toEqual({ [blue]: 100 });
+    expect(h.eventTypes()).toEqual(['release.rolled-back']);
+  });
+
   it('a push of the failed digest is ignored afterwards', async () => {
     h = await Harness.start();
     h.behaviours.set('green', { status: 500, body: { error: 'boom' } });
