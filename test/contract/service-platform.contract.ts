@@ -177,6 +177,23 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
       expect(await h.platform.revision(seed.name, green)).toMatchObject({ state: 'failed' });
     });
 
+    it('still takes a record-and-traffic write after a failed deploy', async () => {
+      const { seed, view, green } = await seeded();
+      h.setStarter(() => ({ ready: false, message: 'crash on start' }));
+      await expect(h.platform.update(view, deployGreen(seed, green))).rejects.toBeInstanceOf(
+        DeployFailedError,
+      );
+      h.setStarter(null);
+      const fresh = await h.platform.get(seed.name);
+      const record = recordOf(seed.revision);
+      const after = await h.platform.update(fresh, {
+        traffic: [{ revision: seed.revision, percent: 100, tag: 'blue' }],
+        record,
+      });
+      expect(after.record).toEqual(record);
+      expect(after.traffic).toEqual(view.traffic);
+    });
+
     it('answers null for an unknown revision', async () => {
       const { seed } = await seeded();
       expect(await h.platform.revision(seed.name, `${seed.revision}-nope`)).toBeNull();
