@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { registerDemo } from './demo.js';
 import { registerExplain } from './explain.js';
 import { registerLocal } from './local.js';
 import { registerLocalPush } from './local-push.js';
@@ -11,6 +12,7 @@ import { registerStatus } from './status.js';
 /** The `cutover` CLI: a registry of commands, one file per command under cli/. */
 export function buildProgram(): Command {
   const program = new Command('cutover').description('blue/green releases of Cloud Run services');
+  registerDemo(program);
   registerExplain(program);
   registerLocal(program);
   registerLocalPush(program);

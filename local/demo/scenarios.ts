@@ -1,0 +1,184 @@
+import type { RollbackTrigger } from '../../shared/schemas/release.js';
+import type { StackAlerts } from '../stack-options.js';
+import type { LocalTimings } from '../local-config.js';
+import type { ModelKnobs } from '../model-image.js';
+
+export const SCENARIO_NAMES = [
+  'healthy',
+  'errors',
+  'latency',
+  'drift',
+  'smoke',
+  'alert',
+  'manual',
+  'container',
+  'supersede',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/**
+ * One move of a scenario, done in order. `await` waits for an event of the release of the latest
+ * push (a release is matched to its push by the candidate's image digest).
+ */
+export type DemoAction =
+  | { do: 'push'; tag: string; knobs?: ModelKnobs }
+  | { do: 'await'; event: 'release.step-started' | 'release.promoted' }
+  | { do: 'rollback'; mode: 'traffic' | 'container' };
+
+/** How a scenario must end: the phase of the last push's release, and who serves 100% after it. */
+export interface ExpectedOutcome {
+  phase: 'promoted' | 'rolled-back';
+  /** For `rolled-back`: what triggered it. */
+  trigger?: RollbackTrigger;
+  /** The model version (the pushed tag) every request through the router is answered by. */
+  serving: string;
+  /** Whether an earlier release must have been superseded on the way. */
+  superseded?: boolean;
+}
+
+export interface Scenario {
+  name: ScenarioName;
+  /** One line: what v2 is and what cutover should do about it. */
+  summary: string;
+  script: DemoAction[];
+  expected: ExpectedOutcome;
+  /** The scenario fails with a timeout message past this. */
+  timeoutSeconds: number;
+}
+
+/** The version the stack deploys first (stack.ts INITIAL_TAG). */
+export const INITIAL_VERSION = '1.0.0';
+
+/**
+ * Release timings of every demo: three steps, a 3 s bake, a tick each second. A healthy release
+ * takes about 20 s from push to promotion on a laptop.
+ */
+export const DEMO_TIMINGS: LocalTimings = {
+  tickSeconds: 1,
+  bakeSeconds: 3,
+  monitoringLagSeconds: 1,
+  steps: [10, 50, 100],
+  minRequests: 10,
+};
+
+/** Steady user traffic on the service URL, and a trickle on the stable revision's tag URL. */
+export const DEMO_LOAD = { requestsPerSecond: 30, baselinePerSecond: 5 };
+
+/**
+ * Alert policies of every demo (terraform's `alerts` variable), evaluated each second over 5 s:
+ * they catch gross breaches the moment they show, and leave finer ones to the step analysis.
+ * - 5xx ratio above 25% (the analysis rolls back at 2%, at once from 8%): `errors` (10%) is the
+ *   analysis' catch.
+ * - p95 above 1000 ms (terraform's default): `latency` (+150 ms) is the analysis' catch.
+ * - mean prediction outside [0, 0.7]: the model scores the demo traffic ~0.64. `alert` shifts v2's
+ *   scores by +0.10 to ~0.74: only +16% against blue, inside the analysis' ±20% drift limit, so the
+ *   analysis would promote it, but above the 0.7 ceiling, so the alert rolls it back. `drift`
+ *   shifts by −0.30 (−47%, inside the band): the analysis' catch.
+ */
+export const DEMO_ALERTS: StackAlerts = {
+  max5xxRatio: 0.25,
+  p95LatencyMs: 1000,
+  predictionMeanMin: 0,
+  predictionMeanMax: 0.7,
+  durationSeconds: 0,
+  intervalMs: 1000,
+  windowSeconds: 5,
+};
+
+const v2 = (knobs?: ModelKnobs): DemoAction => ({
+  do: 'push',
+  tag: '2.0.0',
+  ...(knobs ? { knobs } : {}),
+});
+const rolledBack = (trigger: RollbackTrigger, serving = INITIAL_VERSION): ExpectedOutcome => ({
+  phase: 'rolled-back',
+  trigger,
+  serving,
+});
+
+export const SCENARIOS: Record<ScenarioName, Scenario> = {
+  healthy: {
+    name: 'healthy',
+    summary: 'v2 is as good as v1: 10% → 50% → 100%, then promoted',
+    script: [v2()],
+    expected: { phase: 'promoted', serving: '2.0.0' },
+    timeoutSeconds: 60,
+  },
+  errors: {
+    name: 'errors',
+    summary: 'v2 answers 10% of predictions with 503: the analysis rolls back at once (critical)',
+    script: [v2({ ERROR_RATE: '0.1' })],
+    expected: rolledBack('analysis'),
+    timeoutSeconds: 60,
+  },
+  latency: {
+    name: 'latency',
+    summary: 'v2 is 150 ms slower: p95 fails twice in a row and the analysis rolls back',
+    script: [v2({ EXTRA_LATENCY_MS: '150' })],
+    expected: rolledBack('analysis'),
+    timeoutSeconds: 60,
+  },
+  drift: {
+    name: 'drift',
+    summary: 'v2 scores 0.30 lower: mean prediction drifts past ±20% and the analysis rolls back',
+    script: [v2({ PREDICTION_SHIFT: '-0.3' })],
+    expected: rolledBack('analysis'),
+    timeoutSeconds: 60,
+  },
+  smoke: {
+    name: 'smoke',
+    summary: 'v2 answers in another JSON shape: the smoke test fails, v2 never gets traffic',
+    script: [v2({ RESPONSE_SHAPE: 'v2' })],
+    expected: rolledBack('smoke'),
+    timeoutSeconds: 60,
+  },
+  alert: {
+    name: 'alert',
+    summary:
+      'v2 scores 0.10 higher: within the drift limit, above the alert ceiling: the alert rolls back',
+    script: [v2({ PREDICTION_SHIFT: '0.1' })],
+    expected: rolledBack('alert'),
+    timeoutSeconds: 60,
+  },
+  manual: {
+    name: 'manual',
+    summary: 'an operator asks for a traffic rollback while v2 takes its first step',
+    script: [
+      v2(),
+      { do: 'await', event: 'release.step-started' },
+      { do: 'rollback', mode: 'traffic' },
+    ],
+    expected: rolledBack('manual-traffic'),
+    timeoutSeconds: 60,
+  },
+  container: {
+    name: 'container',
+    summary:
+      'v2 is promoted (v1 gets a rollback-* tag); during v3 an operator asks for a container rollback',
+    script: [
+      v2(),
+      { do: 'await', event: 'release.promoted' },
+      { do: 'push', tag: '3.0.0' },
+      { do: 'await', event: 'release.step-started' },
+      { do: 'rollback', mode: 'container' },
+    ],
+    expected: rolledBack('manual-container'),
+    timeoutSeconds: 100,
+  },
+  supersede: {
+    name: 'supersede',
+    summary: 'v3 is pushed while v2 is shifting: v2 is superseded and v3 is released instead',
+    script: [v2(), { do: 'await', event: 'release.step-started' }, { do: 'push', tag: '3.0.0' }],
+    expected: { phase: 'promoted', serving: '3.0.0', superseded: true },
+    timeoutSeconds: 90,
+  },
+};
+
+/** Whether a scenario's candidates fail requests on purpose (ERROR_RATE above 0). */
+export function injectsErrors(scenario: Scenario): boolean {
+  return scenario.script.some((a) => a.do === 'push' && Number(a.knobs?.ERROR_RATE ?? 0) > 0);
+}
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(name);
+}
