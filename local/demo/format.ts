@@ -9,6 +9,8 @@ export interface Paint {
   green(text: string): string;
   dim(text: string): string;
   bold(text: string): string;
+  /** Green's cells of the bar: solid when colors tell blue from green, shaded when they cannot. */
+  greenCell: string;
 }
 
 const sgr = (code: string) => (text: string) => `\x1b[${code}m${text}\x1b[0m`;
@@ -20,6 +22,7 @@ export const ANSI: Paint = {
   green: sgr('32'),
   dim: sgr('2'),
   bold: sgr('1'),
+  greenCell: '█',
 };
 const same = (text: string) => text;
 export const PLAIN: Paint = {
@@ -30,6 +33,7 @@ export const PLAIN: Paint = {
   green: same,
   dim: same,
   bold: same,
+  greenCell: '░',
 };
 
 const pct = (rate: number) => `${(rate * 100).toFixed(2)}%`;
@@ -95,7 +99,7 @@ export function formatBar(
   const rest = width - blueCells - greenCells;
   const bar =
     paint.blue('█'.repeat(blueCells)) +
-    paint.green('░'.repeat(greenCells)) +
+    paint.green(paint.greenCell.repeat(greenCells)) +
     paint.dim('·'.repeat(rest));
   const left = `blue ${(blue ?? '-').padEnd(6)}${String(bluePct).padStart(4)}%`;
   const right = `${String(greenPct).padStart(3)}% ${(green ?? '-').padEnd(6)} green`;

@@ -96,6 +96,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     stack = await startStack({
       stateDir,
       fresh: true,
+      config: s.demoConfig(),
       timings: s.DEMO_TIMINGS,
       alerts: s.DEMO_ALERTS,
       load: false,

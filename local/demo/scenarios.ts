@@ -1,6 +1,7 @@
+import type { ConfigInput } from '../../shared/schemas/config.js';
 import type { RollbackTrigger } from '../../shared/schemas/release.js';
 import type { StackAlerts } from '../stack-options.js';
-import type { LocalTimings } from '../local-config.js';
+import { localConfig, type LocalTimings } from '../local-config.js';
 import type { ModelKnobs } from '../model-image.js';
 
 export const SCENARIO_NAMES = [
@@ -61,6 +62,22 @@ export const DEMO_TIMINGS: LocalTimings = {
   minRequests: 10,
 };
 
+/**
+ * The sample service with DEMO_TIMINGS, and a smoke test that lets a candidate up to 500 ms
+ * slower than blue through (its 3 probes hit a cold revision): slowness under load is the step
+ * analysis' catch (the `latency` scenario); the smoke test still refuses a hung or broken one.
+ */
+export function demoConfig(): ConfigInput {
+  const config = localConfig(DEMO_TIMINGS);
+  return {
+    ...config,
+    services: config.services.map((service) => ({
+      ...service,
+      smoke: { ...service.smoke, latencySlackMs: 500 },
+    })),
+  };
+}
+
 /** Steady user traffic on the service URL, and a trickle on the stable revision's tag URL. */
 export const DEMO_LOAD = { requestsPerSecond: 30, baselinePerSecond: 5 };
 
@@ -69,7 +86,7 @@ export const DEMO_LOAD = { requestsPerSecond: 30, baselinePerSecond: 5 };
  * they catch gross breaches the moment they show, and leave finer ones to the step analysis.
  * - 5xx ratio above 25% (the analysis rolls back at 2%, at once from 8%): `errors` (10%) is the
  *   analysis' catch.
- * - p95 above 1000 ms (terraform's default): `latency` (+150 ms) is the analysis' catch.
+ * - p95 above 1000 ms (terraform's default): `latency` (+250 ms) is the analysis' catch.
  * - mean prediction outside [0, 0.7]: the model scores the demo traffic ~0.64. `alert` shifts v2's
  *   scores by +0.10 to ~0.74: only +16% against blue, inside the analysis' ±20% drift limit, so the
  *   analysis would promote it, but above the 0.7 ceiling, so the alert rolls it back. `drift`
@@ -113,8 +130,8 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   },
   latency: {
     name: 'latency',
-    summary: 'v2 is 150 ms slower: p95 fails twice in a row and the analysis rolls back',
-    script: [v2({ EXTRA_LATENCY_MS: '150' })],
+    summary: 'v2 is 250 ms slower: p95 fails twice in a row and the analysis rolls back',
+    script: [v2({ EXTRA_LATENCY_MS: '250' })],
     expected: rolledBack('analysis'),
     timeoutSeconds: 60,
   },
