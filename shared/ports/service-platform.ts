@@ -20,8 +20,13 @@ export interface ServiceView {
   etag: string;
   /** The `cutover.dev/` annotations, parsed; null when cutover never wrote any. */
   record: ServiceRecord | null;
-  /** Serving traffic, LATEST resolved to a revision, short names. */
+  /** Serving traffic (`trafficStatuses`), LATEST resolved to a revision, short names. */
   traffic: ServedTarget[];
+  /**
+   * Traffic as last written (the spec), LATEST resolved to a revision. While a write reconciles it
+   * runs ahead of `traffic`; a write that changes only the record sends it back unchanged.
+   */
+  written: TrafficTarget[];
   latestReadyRevision: string | null;
   /** The service's main URL. */
   uri: string | null;

@@ -1,4 +1,4 @@
-import type { Command, TrafficTarget } from '../domain/commands.js';
+import type { Command } from '../domain/commands.js';
 import { initialRecord } from '../domain/release-machine.js';
 import type { Transition } from '../domain/release-input.js';
 import { ConflictError, DeployFailedError, PermanentError } from '../errors.js';
@@ -37,7 +37,7 @@ export async function applyDecision(deps: Deps, service: string, decide: Decide)
     );
     try {
       const updated = await platform.update(view, {
-        traffic: update?.traffic ?? currentTraffic(view),
+        traffic: update?.traffic ?? view.written,
         record: transition.record,
         ...(update?.deploy ? { deploy: update.deploy } : {}),
       });
@@ -52,13 +52,6 @@ export async function applyDecision(deps: Deps, service: string, decide: Decide)
       throw error;
     }
   }
-}
-
-/** The traffic as served, to send back unchanged when only the record changes. */
-export function currentTraffic(view: ServiceView): TrafficTarget[] {
-  return view.traffic
-    .filter((t) => t.percent > 0 || t.tag)
-    .map((t) => ({ revision: t.revision, percent: t.percent, ...(t.tag ? { tag: t.tag } : {}) }));
 }
 
 /** A service cutover never released: its stable is whatever serves the most traffic now. */

@@ -5,7 +5,7 @@ import type { Release, ServiceRecord } from '../schemas/release.js';
 import type { ServiceView } from '../ports/service-platform.js';
 import type { Deps } from './deps.js';
 
-/** After this long without the candidate in Cloud Monitoring, the smoke test fails on it. */
+/** After this long without tag URLs or the candidate in Cloud Monitoring, the smoke test fails on it. */
 const MONITORING_GRACE_SECONDS = 60;
 
 /**
@@ -22,7 +22,11 @@ export async function smokeTest(
 ): Promise<SmokeSummary | null> {
   const green = view.traffic.find((t) => t.revision === release.candidate.revision)?.url ?? null;
   const blue = view.traffic.find((t) => t.revision === record.stable.revision)?.url ?? null;
+  const waited = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
+  const grace = config.monitoringLagSeconds + MONITORING_GRACE_SECONDS;
   if (!green || !blue) {
+    // Tag URLs appear once the service has reconciled; a read during a write may not show them yet.
+    if (waited < grace) return null;
     const missing = !green
       ? `candidate ${release.candidate.revision}`
       : `stable ${record.stable.revision}`;
@@ -50,15 +54,12 @@ export async function smokeTest(
   let visible: boolean | null = null;
   if (config.smoke.requireMonitoring) {
     const now = deps.clock.now();
-    const measured = await deps
-      .metrics()
-      .measure(config.service, release.candidate.revision, {
-        start: new Date(release.startedAt),
-        end: now,
-      });
+    const measured = await deps.metrics().measure(config.service, release.candidate.revision, {
+      start: new Date(release.startedAt),
+      end: now,
+    });
     visible = measured.requests.kind === 'value' && measured.requests.value > 0;
-    const waited = (now.getTime() - Date.parse(release.startedAt)) / 1000;
-    if (!visible && waited < config.monitoringLagSeconds + MONITORING_GRACE_SECONDS) return null;
+    if (!visible && waited < grace) return null;
   }
   return judgeSmoke({
     routes: config.smoke.routes,

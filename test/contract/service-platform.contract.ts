@@ -164,6 +164,7 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
       expect(byTag.green).toMatchObject({ revision: green, percent: 10 });
       expect(byTag.green?.url).toMatch(/green/);
       expect(byTag.green?.url).not.toBe(byTag.blue?.url);
+      expect(read.written).toEqual(traffic);
     });
 
     it('raises DeployFailedError when the new revision fails, leaving traffic as it was', async () => {

@@ -210,6 +210,11 @@ export class FakePlatform implements ServicePlatform {
       etag: s.etag,
       record: decodeRecord(s.annotations),
       traffic: s.traffic.map((t) => ({ ...t, url: t.tag ? url(t.tag) : null })),
+      written: s.traffic.map((t) => ({
+        revision: t.revision,
+        percent: t.percent,
+        ...(t.tag ? { tag: t.tag } : {}),
+      })),
       latestReadyRevision: s.latestReady,
       uri: url(null),
     };

@@ -46,6 +46,10 @@ describe('cutover status rendering', () => {
       { revision: 'lm-1', percent: 75, tag: 'blue', url: 'http://127.0.0.1:2' },
       { revision: 'lm-2', percent: 25, tag: 'green', url: 'http://127.0.0.1:3' },
     ],
+    written: [
+      { revision: 'lm-1', percent: 75, tag: 'blue' },
+      { revision: 'lm-2', percent: 25, tag: 'green' },
+    ],
     record: {
       stable: { revision: 'lm-1', image: `${IMAGE}@sha256:a`, color: 'blue' },
       failedImages: [],

@@ -1,6 +1,11 @@
 import type { protos } from '@google-cloud/run';
 import { decodeRecord } from '../../schemas/record-codec.js';
-import type { RevisionInfo, ServedTarget, ServiceView } from '../../ports/service-platform.js';
+import type {
+  RevisionInfo,
+  ServedTarget,
+  ServiceView,
+  TrafficTarget,
+} from '../../ports/service-platform.js';
 
 export type RunService = protos.google.cloud.run.v2.IService;
 export type RunRevision = protos.google.cloud.run.v2.IRevision;
@@ -70,11 +75,24 @@ export function toServiceView(service: RunService): ServiceView {
       url: blank(status.uri),
     });
   }
+  const written: TrafficTarget[] = [];
+  for (const target of service.traffic ?? []) {
+    const isLatest = (LATEST as readonly unknown[]).includes(target.type);
+    const revision = isLatest ? latest : blank(target.revision);
+    if (!revision) continue;
+    const tag = blank(target.tag);
+    written.push({
+      revision: shortRevision(revision),
+      percent: target.percent ?? 0,
+      ...(tag ? { tag } : {}),
+    });
+  }
   return {
     name: service.name ?? '',
     etag: service.etag ?? '',
     record: decodeRecord(service.annotations),
     traffic,
+    written,
     latestReadyRevision: latest ? shortRevision(latest) : null,
     uri: blank(service.uri),
   };
