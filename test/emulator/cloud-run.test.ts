@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { RevisionsClient, ServicesClient, protos } from '@google-cloud/run';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../local/emulator/index.js';
+import { loadProto } from '../../local/emulator/protos.js';
 import type { Emulator } from '../../local/emulator/index.js';
 import type { RevisionStartResult } from '../../local/emulator/cloud-run.js';
 
@@ -238,6 +239,66 @@ describe('Cloud Run Admin v2 emulator through @google-cloud/run', () => {
     expect(failed.traffic?.map((t) => [t.revision, t.percent, t.tag])).toEqual([
       [stable, 100, 'blue'],
     ]);
+  });
+
+  it('names a new revision after template.revision, refusing a reused name or a foreign prefix', async () => {
+    const created = await createService();
+    const named = `svc-${counter}-green-001`;
+    const deployed = await update({
+      ...created,
+      template: { ...created.template, revision: named, containers: [{ image: `${IMAGE}:2.0.0` }] },
+    });
+    expect(deployed.latestCreatedRevision).toBe(`${created.name}/revisions/${named}`);
+    const again = update({
+      ...deployed,
+      template: { ...deployed.template, containers: [{ image: `${IMAGE}:3.0.0` }] },
+    });
+    await expect(again).rejects.toSatisfy(
+      (error) => grpcCode(error) === grpc.status.ALREADY_EXISTS,
+    );
+    const foreign = update({
+      ...deployed,
+      template: {
+        ...deployed.template,
+        revision: 'other-00001-abc',
+        containers: [{ image: `${IMAGE}:3.0.0` }],
+      },
+    });
+    await expect(foreign).rejects.toSatisfy(
+      (error) => grpcCode(error) === grpc.status.INVALID_ARGUMENT,
+    );
+    const unchanged = await update({ ...deployed });
+    expect(await revisionCount(unchanged)).toBe(2);
+  });
+
+  it('answers GetOperation and WaitOperation for a pending operation', async () => {
+    const created = await createService();
+    let finish: (result: RevisionStartResult) => void = () => undefined;
+    emulator.run.setRevisionStarter(() => new Promise((resolve) => (finish = resolve)));
+    const [operation] = await services.updateService({
+      service: {
+        ...created,
+        template: { ...created.template, containers: [{ image: `${IMAGE}:2.0.0` }] },
+      },
+    });
+    const Operations = (
+      loadProto('gax', 'google/longrunning/operations.proto') as unknown as {
+        google: { longrunning: { Operations: grpc.ServiceClientConstructor } };
+      }
+    ).google.longrunning.Operations;
+    const raw = new Operations(emulator.address, grpc.credentials.createInsecure());
+    const call = (method: string, request: object) =>
+      new Promise<{ name?: string; done?: boolean }>((resolve, reject) =>
+        (
+          raw[method] as (r: object, cb: (e: Error | null, v: { done?: boolean }) => void) => void
+        ).call(raw, request, (error, value) => (error ? reject(error) : resolve(value))),
+      );
+    const pending = await call('GetOperation', { name: operation.name });
+    expect(pending.done).toBe(false);
+    const waited = call('WaitOperation', { name: operation.name, timeout: { seconds: 20 } });
+    finish({ ready: true });
+    expect(await waited).toMatchObject({ name: operation.name, done: true });
+    raw.close();
   });
 
   it('passes an injected UNAVAILABLE on UpdateService to the client as code 14', async () => {
