@@ -8,7 +8,7 @@ export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 
 const DESCRIPTIONS: Record<OperatorAction, string> = {
   promote: 'promote the active release now: the candidate takes 100% and becomes stable',
-  pause: 'hold the active release at its current step (ticks judge, nothing moves)',
+  pause: 'hold the active release at its current step (no judging, nothing moves)',
   resume: 'let a paused release move on again',
 };
 
