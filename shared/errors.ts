@@ -13,7 +13,11 @@ export abstract class CutoverError extends Error {
 /** A Google API failed in a way that may pass: UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED. */
 export class TransientError extends CutoverError {
   readonly retryable = true;
-  constructor(readonly operation: string, readonly code: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${operation} failed with ${code}; it is retried by redelivery`, options);
   }
 }
@@ -21,7 +25,12 @@ export class TransientError extends CutoverError {
 /** A Google API refused in a way retrying will not fix (PERMISSION_DENIED, NOT_FOUND, INVALID_ARGUMENT…). */
 export class PermanentError extends CutoverError {
   readonly retryable = false;
-  constructor(readonly operation: string, readonly code: string, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${operation} failed with ${code}: ${detail}`, options);
   }
 }
@@ -29,15 +38,26 @@ export class PermanentError extends CutoverError {
 /** The service changed since it was read (stale etag): re-read and decide again. */
 export class ConflictError extends CutoverError {
   readonly retryable = true;
-  constructor(readonly service: string, options?: { cause?: unknown }) {
-    super(`${service} changed since it was read (etag mismatch); re-read and decide again`, options);
+  constructor(
+    readonly service: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${service} changed since it was read (etag mismatch); re-read and decide again`,
+      options,
+    );
   }
 }
 
 /** A new revision did not become ready (the operation finished with a failed terminal condition). */
 export class DeployFailedError extends CutoverError {
   readonly retryable = false;
-  constructor(readonly service: string, readonly revision: string, readonly detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly service: string,
+    readonly revision: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`revision ${revision} of ${service} did not become ready: ${detail}`, options);
   }
 }
@@ -45,7 +65,11 @@ export class DeployFailedError extends CutoverError {
 /** An inbound payload did not match its schema; it is acknowledged and logged, never retried. */
 export class InvalidPayloadError extends CutoverError {
   readonly retryable = false;
-  constructor(readonly kind: string, readonly issues: string[], options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: string,
+    readonly issues: string[],
+    options?: { cause?: unknown },
+  ) {
     super(`invalid ${kind}: ${issues.join('; ')}`, options);
   }
 }
@@ -53,7 +77,10 @@ export class InvalidPayloadError extends CutoverError {
 /** The configuration is wrong; the message names the field and what is wrong with it. */
 export class ConfigError extends CutoverError {
   readonly retryable = false;
-  constructor(readonly issues: string[], options?: { cause?: unknown }) {
+  constructor(
+    readonly issues: string[],
+    options?: { cause?: unknown },
+  ) {
     super(`invalid cutover configuration:\n  ${issues.join('\n  ')}`, options);
   }
 }

@@ -45,7 +45,8 @@ export class Faults {
     fault.times -= 1;
     if (fault.times <= 0) list.shift();
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-    if (fault.code !== undefined) throw new RpcError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`);
+    if (fault.code !== undefined)
+      throw new RpcError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`);
   }
 }
 
@@ -61,7 +62,11 @@ type UnaryHandler<Req, Res> = (request: Req, metadata: grpc.Metadata) => Promise
  * Wraps an async handler as a grpc-js unary handler: applies injected faults for `method`, and turns
  * an RpcError into its status (anything else becomes INTERNAL with the message).
  */
-export function unary<Req, Res>(ctx: EmulatorContext, method: string, handler: UnaryHandler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  ctx: EmulatorContext,
+  method: string,
+  handler: UnaryHandler<Req, Res>,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     void (async () => {
       try {
@@ -69,7 +74,14 @@ export function unary<Req, Res>(ctx: EmulatorContext, method: string, handler: U
         callback(null, await handler(call.request, call.metadata));
       } catch (error) {
         const code = error instanceof RpcError ? error.code : grpc.status.INTERNAL;
-        callback({ code, details: (error as Error).message, metadata: new grpc.Metadata() } as grpc.ServiceError, null);
+        callback(
+          {
+            code,
+            details: (error as Error).message,
+            metadata: new grpc.Metadata(),
+          } as grpc.ServiceError,
+          null,
+        );
       }
     })();
   };

@@ -37,7 +37,10 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 
 /** Loads one .proto file (path relative to the package's proto root) as a grpc-js package object. */
 export function loadProto(root: ProtoRoot, file: string): grpc.GrpcObject {
-  const definition = protoLoader.loadSync(file, { ...LOADER_OPTIONS, includeDirs: [PROTO_ROOTS[root], PROTO_ROOTS.gax] });
+  const definition = protoLoader.loadSync(file, {
+    ...LOADER_OPTIONS,
+    includeDirs: [PROTO_ROOTS[root], PROTO_ROOTS.gax],
+  });
   return grpc.loadPackageDefinition(definition);
 }
 

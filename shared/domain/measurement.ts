@@ -1,7 +1,6 @@
 /** A number with the count of samples behind it, or no data with the reason. Never 0 for "nothing". */
 export type Measurement =
-  | { kind: 'value'; value: number; samples: number }
-  | { kind: 'no-data'; reason: string };
+  { kind: 'value'; value: number; samples: number } | { kind: 'no-data'; reason: string };
 
 export interface Window {
   start: Date;
@@ -20,5 +19,9 @@ export interface RevisionMetrics {
   prediction: Measurement;
 }
 
-export const value = (v: number, samples: number): Measurement => ({ kind: 'value', value: v, samples });
+export const value = (v: number, samples: number): Measurement => ({
+  kind: 'value',
+  value: v,
+  samples,
+});
 export const noData = (reason: string): Measurement => ({ kind: 'no-data', reason });

@@ -160,7 +160,12 @@ function startShifting(
   const release: Shifting = {
     ...active,
     phase: 'shifting',
-    step: { index: first.index, percent: first.percent, startedAt: ctx.now.toISOString() },
+    step: {
+      index: first.index,
+      percent: first.percent,
+      startedAt: ctx.now.toISOString(),
+      previousStartedAt: null,
+    },
     consecutiveFailures: 0,
     inconclusiveSince: null,
     stalled: false,
@@ -231,7 +236,12 @@ function analyse(
       if (!next) return promote(record, judged, verdict, ctx, service);
       const release: Shifting = {
         ...judged,
-        step: { index: next.index, percent: next.percent, startedAt: ctx.now.toISOString() },
+        step: {
+          index: next.index,
+          percent: next.percent,
+          startedAt: ctx.now.toISOString(),
+          previousStartedAt: active.step.startedAt,
+        },
         consecutiveFailures: 0,
         inconclusiveSince: null,
         stalled: false,

@@ -50,7 +50,9 @@ export type SmokeRoute = z.infer<typeof SmokeRoute>;
 
 export const SmokeConfig = z
   .object({
-    routes: z.array(SmokeRoute).default([{ method: 'GET', path: '/', expectStatus: 200, samples: 3 }]),
+    routes: z
+      .array(SmokeRoute)
+      .default([{ method: 'GET', path: '/', expectStatus: 200, samples: 3 }]),
     /** Green's median latency may be at most blue's × this + slack. */
     maxLatencyRatio: z.number().min(1, 'must be 1 or more').default(2),
     latencySlackMs: z.number().min(0).default(50),
@@ -63,7 +65,9 @@ export const SmokeConfig = z
   .strict();
 export type SmokeConfig = z.infer<typeof SmokeConfig>;
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const EnvName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
 export const ColorSettings = z
   .object({
@@ -84,7 +88,10 @@ export const ServiceConfig = z
     /** Image it follows, without tag or digest: `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`. */
     image: z
       .string()
-      .regex(/^[a-z0-9.-]+(?::\d+)?\/[^@:\s]+$/, 'must be an image reference without tag or digest'),
+      .regex(
+        /^[a-z0-9.-]+(?::\d+)?\/[^@:\s]+$/,
+        'must be an image reference without tag or digest',
+      ),
     tags: z
       .object({
         /** A push whose tag matches one of these starts a release. */
@@ -109,7 +116,10 @@ export const ServiceConfig = z
     /** What a push during an active release does. */
     onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
     colors: z
-      .object({ blue: ColorSettings.default({ env: {} }), green: ColorSettings.default({ env: {} }) })
+      .object({
+        blue: ColorSettings.default({ env: {} }),
+        green: ColorSettings.default({ env: {} }),
+      })
       .strict()
       .default({ blue: { env: {} }, green: { env: {} } }),
   })
@@ -130,16 +140,25 @@ export const Config = z
         rollbackRequests: z.string().min(1).default('cutover-rollback-requests'),
       })
       .strict()
-      .default({ deploymentEvents: 'cutover-deployment-events', rollbackRequests: 'cutover-rollback-requests' }),
+      .default({
+        deploymentEvents: 'cutover-deployment-events',
+        rollbackRequests: 'cutover-rollback-requests',
+      }),
     /** Log-based distribution metric of the model's predictions, labelled by revision. */
     predictionMetric: z.string().min(1).default('logging.googleapis.com/user/cutover-prediction'),
     /** Events older than this are acknowledged and logged, not acted on. */
     maxEventAgeSeconds: Seconds.default(3600),
     /** Names of the env vars that hold the alert webhook's Basic auth credentials. */
     webhook: z
-      .object({ usernameEnv: EnvName.default('CUTOVER_WEBHOOK_USERNAME'), passwordEnv: EnvName.default('CUTOVER_WEBHOOK_PASSWORD') })
+      .object({
+        usernameEnv: EnvName.default('CUTOVER_WEBHOOK_USERNAME'),
+        passwordEnv: EnvName.default('CUTOVER_WEBHOOK_PASSWORD'),
+      })
       .strict()
-      .default({ usernameEnv: 'CUTOVER_WEBHOOK_USERNAME', passwordEnv: 'CUTOVER_WEBHOOK_PASSWORD' }),
+      .default({
+        usernameEnv: 'CUTOVER_WEBHOOK_USERNAME',
+        passwordEnv: 'CUTOVER_WEBHOOK_PASSWORD',
+      }),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -30,8 +30,15 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
   }),
   ReleaseEventBase.extend({ type: z.literal('release.smoke-passed'), smoke: SmokeSummary }),
   ReleaseEventBase.extend({ type: z.literal('release.step-started') }),
-  ReleaseEventBase.extend({ type: z.literal('release.verdict'), decision: z.enum(['hold', 'stalled']) }),
-  ReleaseEventBase.extend({ type: z.literal('release.promoted'), stable: Slot, rollbackTag: z.string().nullable() }),
+  ReleaseEventBase.extend({
+    type: z.literal('release.verdict'),
+    decision: z.enum(['hold', 'stalled']),
+  }),
+  ReleaseEventBase.extend({
+    type: z.literal('release.promoted'),
+    stable: Slot,
+    rollbackTag: z.string().nullable(),
+  }),
   ReleaseEventBase.extend({
     type: z.literal('release.rolled-back'),
     trigger: RollbackTrigger,
@@ -42,12 +49,26 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
     failedChecks: z.array(CheckResult).default([]),
   }),
   ReleaseEventBase.extend({ type: z.literal('release.superseded'), supersededBy: z.string() }),
-  ReleaseEventBase.extend({ type: z.literal('release.rejected'), image: z.string(), reason: z.string() }),
-  ReleaseEventBase.extend({ type: z.literal('release.paused'), requestedBy: z.string().nullable() }),
-  ReleaseEventBase.extend({ type: z.literal('release.resumed'), requestedBy: z.string().nullable() }),
+  ReleaseEventBase.extend({
+    type: z.literal('release.rejected'),
+    image: z.string(),
+    reason: z.string(),
+  }),
+  ReleaseEventBase.extend({
+    type: z.literal('release.paused'),
+    requestedBy: z.string().nullable(),
+  }),
+  ReleaseEventBase.extend({
+    type: z.literal('release.resumed'),
+    requestedBy: z.string().nullable(),
+  }),
   ReleaseEventBase.extend({ type: z.literal('release.failed'), error: z.string() }),
   /** Published by Cloud Scheduler each minute (no service: fan out), or by the fan-out (one service). */
-  z.object({ type: z.literal('release.tick'), service: z.string().min(1).optional(), at: Timestamp.optional() }),
+  z.object({
+    type: z.literal('release.tick'),
+    service: z.string().min(1).optional(),
+    at: Timestamp.optional(),
+  }),
   /** An operator asks to promote, pause or resume the active release of a service. */
   z.object({
     type: z.enum(['operator.promote', 'operator.pause', 'operator.resume']),

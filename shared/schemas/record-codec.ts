@@ -32,7 +32,9 @@ export function encodeRecord(record: ServiceRecord): Record<string, string> {
 }
 
 /** Decodes the record, or null when the service carries no `cutover.dev/stable` annotation. */
-export function decodeRecord(annotations: Record<string, string> | null | undefined): ServiceRecord | null {
+export function decodeRecord(
+  annotations: Record<string, string> | null | undefined,
+): ServiceRecord | null {
   const raw = annotations?.[KEYS.stable];
   if (raw === undefined) return null;
   const field = (key: string, absent: unknown): unknown => {
@@ -56,8 +58,13 @@ export function decodeRecord(annotations: Record<string, string> | null | undefi
 }
 
 /** Replaces every `cutover.dev/` annotation with the record's, keeping all others as they are. */
-export function mergeRecord(annotations: Record<string, string> | null | undefined, record: ServiceRecord): Record<string, string> {
-  const kept = Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)));
+export function mergeRecord(
+  annotations: Record<string, string> | null | undefined,
+  record: ServiceRecord,
+): Record<string, string> {
+  const kept = Object.fromEntries(
+    Object.entries(annotations ?? {}).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)),
+  );
   return { ...kept, ...encodeRecord(record) };
 }
 
@@ -65,7 +72,10 @@ function parseJson(text: string, key: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new InvalidPayloadError('release record in cutover.dev/ annotations', [`${key}: not valid JSON`], { cause });
+    throw new InvalidPayloadError(
+      'release record in cutover.dev/ annotations',
+      [`${key}: not valid JSON`],
+      { cause },
+    );
   }
 }
-

@@ -64,6 +64,8 @@ const Step = z.object({
   index: z.number().int().nonnegative(),
   percent: z.number().int().min(0).max(100),
   startedAt: Timestamp,
+  /** When the step before began (null on the first): at 100% the stable's baseline comes from it. */
+  previousStartedAt: Timestamp.nullable().default(null),
 });
 export type Step = z.infer<typeof Step>;
 
@@ -85,7 +87,11 @@ export const Release = z.discriminatedUnion('phase', [
     lastVerdict: Verdict.nullable(),
   }),
   /** Terminal: the candidate became the stable revision. */
-  ReleaseBase.extend({ phase: z.literal('promoted'), endedAt: Timestamp, lastVerdict: Verdict.nullable() }),
+  ReleaseBase.extend({
+    phase: z.literal('promoted'),
+    endedAt: Timestamp,
+    lastVerdict: Verdict.nullable(),
+  }),
   /** Terminal: all traffic went back to the stable revision (or to a rollback image). */
   ReleaseBase.extend({
     phase: z.literal('rolled-back'),
@@ -96,7 +102,11 @@ export const Release = z.discriminatedUnion('phase', [
     lastVerdict: Verdict.nullable(),
   }),
   /** Terminal: a newer push replaced this release before it finished. */
-  ReleaseBase.extend({ phase: z.literal('superseded'), endedAt: Timestamp, supersededBy: z.string() }),
+  ReleaseBase.extend({
+    phase: z.literal('superseded'),
+    endedAt: Timestamp,
+    supersededBy: z.string(),
+  }),
 ]);
 export type Release = z.infer<typeof Release>;
 export type Phase = Release['phase'];

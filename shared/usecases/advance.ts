@@ -89,6 +89,8 @@ async function nextInput(
 /**
  * Measures blue and green over the same window: from the step's start to now minus the
  * monitoring lag. A window that has not opened yet is measured as no data (inconclusive).
+ * At 100% the stable serves nothing, so its baseline is the step before (when it still served),
+ * or, with a single step, an equally long window just before the step began.
  */
 async function measureStep(
   deps: Deps,
@@ -99,10 +101,19 @@ async function measureStep(
   const start = new Date(active.step.startedAt);
   const end = new Date(deps.clock.now().getTime() - config.monitoringLagSeconds * 1000);
   const window = { start, end };
+  const baseline =
+    active.step.percent < 100
+      ? window
+      : {
+          start: new Date(
+            active.step.previousStartedAt ?? start.getTime() - (end.getTime() - start.getTime()),
+          ),
+          end: start,
+        };
   const [blue, green] =
     end > start
       ? await Promise.all([
-          deps.metrics().measure(config.service, record.stable.revision, window),
+          deps.metrics().measure(config.service, record.stable.revision, baseline),
           deps.metrics().measure(config.service, active.candidate.revision, window),
         ])
       : [closedWindow(), closedWindow()];

@@ -50,7 +50,7 @@ describe('a push of a followed tag', () => {
     expect(await h.split()).toEqual({ [green]: 100 });
     expect(await phase()).toBe('shifting');
 
-    h.seed(blue);
+    // At 100% blue serves nothing: its baseline is the step before, so green alone is seeded.
     h.seed(green);
     await tick();
     expect(await phase()).toBe('promoted');

@@ -60,7 +60,7 @@ describe('cutover status rendering', () => {
         startedAt: at,
         candidate: { revision: 'lm-2', image: `${IMAGE}@sha256:b`, color: 'green' },
         phase: 'shifting',
-        step: { index: 1, percent: 25, startedAt: at },
+        step: { index: 1, percent: 25, startedAt: at, previousStartedAt: null },
         consecutiveFailures: 0,
         inconclusiveSince: null,
         stalled: false,

@@ -3,10 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
 import { ConfigError } from '../../shared/errors.js';
 
-const sample = JSON.parse(readFileSync(new URL('../../examples/cutover.config.json', import.meta.url), 'utf8'));
+const sample = JSON.parse(
+  readFileSync(new URL('../../examples/cutover.config.json', import.meta.url), 'utf8'),
+);
 const minimal = {
   services: [
-    { service: 'projects/p/locations/us-central1/services/svc', image: 'us-central1-docker.pkg.dev/p/r/img' },
+    {
+      service: 'projects/p/locations/us-central1/services/svc',
+      image: 'us-central1-docker.pkg.dev/p/r/img',
+    },
   ],
 };
 
@@ -52,17 +57,23 @@ describe('config', () => {
 
   it('names a short service name and a tagged image', () => {
     const issues = issuesOf({ services: [{ service: 'svc', image: 'host/p/r/img:1.0' }] });
-    expect(issues.some((i) => i.startsWith('services.0.service: must be a full Cloud Run service name'))).toBe(true);
-    expect(issues.some((i) => i.startsWith('services.0.image: must be an image reference without tag'))).toBe(true);
+    expect(
+      issues.some((i) => i.startsWith('services.0.service: must be a full Cloud Run service name')),
+    ).toBe(true);
+    expect(
+      issues.some((i) => i.startsWith('services.0.image: must be an image reference without tag')),
+    ).toBe(true);
   });
 
   it('rejects unknown fields, so a typo is not silently ignored', () => {
-    expect(issuesOf({ services: [{ ...minimal.services[0], bakeSecond: 5 }] })[0]).toMatch(/^services\.0: Unrecognized key/);
+    expect(issuesOf({ services: [{ ...minimal.services[0], bakeSecond: 5 }] })[0]).toMatch(
+      /^services\.0: Unrecognized key/,
+    );
   });
 
   it('rejects a threshold out of range', () => {
-    expect(issuesOf({ services: [{ ...minimal.services[0], thresholds: { max5xxRate: 2 } }] })).toContain(
-      'services.0.thresholds.max5xxRate: must be between 0 and 1',
-    );
+    expect(
+      issuesOf({ services: [{ ...minimal.services[0], thresholds: { max5xxRate: 2 } }] }),
+    ).toContain('services.0.thresholds.max5xxRate: must be between 0 and 1');
   });
 });
