@@ -7,6 +7,7 @@ import { logOutcome } from '../shared/usecases/provision.js';
 import { applyInput } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';
+import { traceField } from './trace.js';
 
 /**
  * advanceRelease (topic `cutover-deployment-events`): a scheduler tick fans out one tick per
@@ -15,7 +16,11 @@ import { decodeMessage, runtime, settle } from './runtime.js';
  */
 export async function advanceRelease(event: CloudEvent<unknown>): Promise<void> {
   const deps = runtime();
-  const logger = deps.logger.with({ function: 'advanceRelease', eventId: event.id });
+  const logger = deps.logger.with({
+    function: 'advanceRelease',
+    eventId: event.id,
+    ...traceField(undefined, event.traceparent),
+  });
   await settle('advanceRelease', logger, async () => {
     const message = decodeMessage(event, deps, logger);
     if (!message) return;

@@ -4,6 +4,7 @@ import { parseArtifactRegistryNotification } from '../shared/schemas/inbound/art
 import { provisionCandidate } from '../shared/usecases/provision.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';
+import { traceField } from './trace.js';
 
 /**
  * provisionGreen (topic `gcr`): an Artifact Registry push of a followed tag deploys the
@@ -11,7 +12,11 @@ import { decodeMessage, runtime, settle } from './runtime.js';
  */
 export async function provisionGreen(event: CloudEvent<unknown>): Promise<void> {
   const deps = runtime();
-  const logger = deps.logger.with({ function: 'provisionGreen', eventId: event.id });
+  const logger = deps.logger.with({
+    function: 'provisionGreen',
+    eventId: event.id,
+    ...traceField(undefined, event.traceparent),
+  });
   await settle('provisionGreen', logger, async () => {
     const message = decodeMessage(event, deps, logger);
     if (!message) return;

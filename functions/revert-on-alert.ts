@@ -8,6 +8,7 @@ import { logOutcome } from '../shared/usecases/provision.js';
 import { revertOnIncident } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { runtime } from './runtime.js';
+import { traceField } from './trace.js';
 import { authorized } from './webhook-auth.js';
 
 /**
@@ -18,7 +19,10 @@ import { authorized } from './webhook-auth.js';
  */
 export async function revertOnAlert(req: Request, res: Response): Promise<void> {
   const deps = runtime();
-  const logger = deps.logger.with({ function: 'revertOnAlert' });
+  const logger = deps.logger.with({
+    function: 'revertOnAlert',
+    ...traceField(req.get('x-cloud-trace-context'), req.get('traceparent')),
+  });
   const { usernameEnv, passwordEnv } = deps.config.webhook;
   const username = process.env[usernameEnv];
   const password = process.env[passwordEnv];

@@ -5,6 +5,7 @@ import { logOutcome } from '../shared/usecases/provision.js';
 import { applyInput, rollbackContainer } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';
+import { traceField } from './trace.js';
 
 /**
  * rollback (topic `cutover-rollback-requests`): `{service, mode, reason, requestedBy}` from a
@@ -13,7 +14,11 @@ import { decodeMessage, runtime, settle } from './runtime.js';
  */
 export async function rollback(event: CloudEvent<unknown>): Promise<void> {
   const deps = runtime();
-  const logger = deps.logger.with({ function: 'rollback', eventId: event.id });
+  const logger = deps.logger.with({
+    function: 'rollback',
+    eventId: event.id,
+    ...traceField(undefined, event.traceparent),
+  });
   await settle('rollback', logger, async () => {
     const message = decodeMessage(event, deps, logger);
     if (!message) return;
