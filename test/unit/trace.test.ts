@@ -16,7 +16,7 @@ describe('trace field for Cloud Logging', () => {
   it.each([
     ['nothing', undefined, undefined, 'p'],
     ['a malformed header', 'nope', 'also-nope', 'p'],
-    ['an unknown project', `${ID}/1`, undefined, undefined],
+    ['an unknown project', `${ID}/1`, undefined, ''],
   ])('is empty for %s', (_n, cloud, w3c, project) => {
     expect(traceField(cloud, w3c, project)).toEqual({});
   });
