@@ -3,7 +3,7 @@ import { serviceConfig } from '../shared/schemas/config.js';
 import { DeploymentEvent } from '../shared/schemas/events.js';
 import { parseInbound } from '../shared/schemas/inbound/issues.js';
 import { advanceService } from '../shared/usecases/advance.js';
-import { logOutcome } from '../shared/usecases/provision.js';
+import { logOutcome } from '../shared/usecases/log-outcome.js';
 import { applyInput } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';

@@ -4,7 +4,7 @@ import { CutoverError, InvalidPayloadError } from '../shared/errors.js';
 import { serviceConfig } from '../shared/schemas/config.js';
 import { parseIncidentNotification } from '../shared/schemas/inbound/monitoring-incident.js';
 import { decodeJson, decodePubsubDelivery, pubsubShape } from '../shared/schemas/inbound/pubsub.js';
-import { logOutcome } from '../shared/usecases/provision.js';
+import { logOutcome } from '../shared/usecases/log-outcome.js';
 import { revertOnIncident } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { runtime } from './runtime.js';

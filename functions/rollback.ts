@@ -1,7 +1,7 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { resolveServiceRef } from '../shared/domain/service-ref.js';
 import { parseRollbackRequest } from '../shared/schemas/inbound/rollback-request.js';
-import { logOutcome } from '../shared/usecases/provision.js';
+import { logOutcome } from '../shared/usecases/log-outcome.js';
 import { applyInput, rollbackContainer } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';

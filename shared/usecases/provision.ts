@@ -2,6 +2,7 @@ import { transition } from '../domain/release-machine.js';
 import { serviceConfig, type ServiceConfig } from '../schemas/config.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
+import { logOutcome } from './log-outcome.js';
 
 export interface ProvisionRequest {
   service: ServiceConfig;
@@ -48,10 +49,4 @@ export async function provisionCandidate(deps: Deps, request: ProvisionRequest):
   );
   logOutcome(log, failed);
   return failed;
-}
-
-export function logOutcome(log: Deps['logger'], outcome: Applied): void {
-  if (outcome.kind === 'applied') log.info(outcome.transition.summary);
-  else if (outcome.kind === 'ignored') log.info(`nothing to do: ${outcome.reason}`);
-  else log.error(outcome.error.message, { error: outcome.error });
 }
