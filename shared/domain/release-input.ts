@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../schemas/config.js';
 import type { SmokeSummary } from '../schemas/events.js';
-import type { ServiceRecord } from '../schemas/release.js';
+import { isTerminal, type Release, type ServiceRecord } from '../schemas/release.js';
 import type { Command } from './commands.js';
 import type { RevisionMetrics } from './measurement.js';
 
@@ -61,4 +61,23 @@ export interface Transition {
   ignored: string | null;
   /** One human line describing what happened. */
   summary: string;
+}
+
+/** A release that has not ended. */
+export type ActiveRelease = Extract<
+  Release,
+  { phase: 'provisioning' | 'smoke-testing' | 'shifting' }
+>;
+/** A release whose candidate serves a step. */
+export type ShiftingRelease = Extract<Release, { phase: 'shifting' }>;
+
+/** A transition that changes nothing, saying why. */
+export function ignore(record: ServiceRecord, why: string): Transition {
+  return { record, commands: [], ignored: why, summary: `ignored: ${why}` };
+}
+
+/** The release in flight, or null when the last one ended (or there never was one). */
+export function activeRelease(record: ServiceRecord): ActiveRelease | null {
+  const r = record.release;
+  return r && !isTerminal(r.phase) ? (r as ActiveRelease) : null;
 }

@@ -1,0 +1,184 @@
+import type { ServiceRecord } from '../schemas/release.js';
+import { judgeStep } from './analysis.js';
+import { eventBase, publish } from './release-events.js';
+import { promote, rollBack } from './release-endings.js';
+import {
+  ignore,
+  type ActiveRelease,
+  type MachineContext,
+  type ReleaseInput,
+  type ShiftingRelease,
+  type Transition,
+} from './release-input.js';
+import { decideStep } from './step-policy.js';
+import { nextStep, stepSplit } from './traffic.js';
+
+/** A passed smoke test: the first step's traffic, and the events for it. */
+export function startShifting(
+  record: ServiceRecord,
+  active: ActiveRelease,
+  smoke: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] },
+  ctx: MachineContext,
+): Transition {
+  const first = nextStep(ctx.config.steps, -1);
+  if (!first) throw new Error('config has no steps');
+  const release: ShiftingRelease = {
+    ...active,
+    phase: 'shifting',
+    step: {
+      index: first.index,
+      percent: first.percent,
+      startedAt: ctx.now.toISOString(),
+      previousStartedAt: null,
+    },
+    consecutiveFailures: 0,
+    inconclusiveSince: null,
+    stalled: false,
+    paused: false,
+    lastVerdict: null,
+  };
+  const base = eventBase(ctx.config.service, release, ctx.now);
+  return {
+    record: { ...record, release },
+    commands: [
+      {
+        kind: 'update-service',
+        traffic: stepSplit(record.stable, active.candidate, first.percent),
+      },
+      publish({ type: 'release.smoke-passed', ...base, smoke }),
+      publish({ type: 'release.step-started', ...base }),
+    ],
+    ignored: null,
+    summary: `smoke test passed; step ${first.index + 1} at ${first.percent}%`,
+  };
+}
+
+/** Judges one tick's measurements and folds the verdict into the step: hold, advance, promote or roll back. */
+export function analyse(
+  record: ServiceRecord,
+  active: ShiftingRelease,
+  input: Extract<ReleaseInput, { type: 'analysis' }>,
+  ctx: MachineContext,
+): Transition {
+  const { thresholds, steps, bakeSeconds } = ctx.config;
+  const verdict = judgeStep({
+    blue: input.blue,
+    green: input.green,
+    thresholds,
+    window: input.window,
+    now: ctx.now,
+  });
+  const step = decideStep({
+    verdict,
+    stepStartedAt: new Date(active.step.startedAt),
+    now: ctx.now,
+    bakeSeconds,
+    consecutiveFailures: active.consecutiveFailures,
+    inconclusiveSince: active.inconclusiveSince ? new Date(active.inconclusiveSince) : null,
+    thresholds,
+    isLastStep: active.step.index === steps.length - 1,
+  });
+  const service = ctx.config.service;
+  const judged: ShiftingRelease = {
+    ...active,
+    consecutiveFailures: step.consecutiveFailures,
+    inconclusiveSince: step.inconclusiveSince?.toISOString() ?? null,
+    stalled: step.decision === 'stalled',
+    lastVerdict: verdict,
+  };
+  switch (step.decision) {
+    case 'rollback':
+      return rollBack(
+        record,
+        judged,
+        { trigger: 'analysis', reason: step.reason, requestedBy: null, verdict },
+        ctx,
+        service,
+      );
+    case 'promote':
+      return promote(record, judged, verdict, ctx, service);
+    case 'advance': {
+      const next = nextStep(steps, active.step.index);
+      if (!next) return promote(record, judged, verdict, ctx, service);
+      const release: ShiftingRelease = {
+        ...judged,
+        step: {
+          index: next.index,
+          percent: next.percent,
+          startedAt: ctx.now.toISOString(),
+          previousStartedAt: active.step.startedAt,
+        },
+        consecutiveFailures: 0,
+        inconclusiveSince: null,
+        stalled: false,
+      };
+      return {
+        record: { ...record, release },
+        commands: [
+          {
+            kind: 'update-service',
+            traffic: stepSplit(record.stable, active.candidate, next.percent),
+          },
+          publish({
+            type: 'release.step-started',
+            ...eventBase(service, release, ctx.now, verdict),
+          }),
+        ],
+        ignored: null,
+        summary: `step ${active.step.index + 1} passed; step ${next.index + 1} at ${next.percent}%`,
+      };
+    }
+    case 'hold':
+    case 'stalled':
+      return {
+        record: { ...record, release: judged },
+        commands: [
+          publish({
+            type: 'release.verdict',
+            ...eventBase(service, judged, ctx.now, verdict),
+            decision: step.decision,
+          }),
+        ],
+        ignored: null,
+        summary: `${step.decision} at ${active.step.percent}%: ${step.reason}`,
+      };
+    default: {
+      const unreachable: never = step.decision;
+      throw new Error(`unhandled step decision ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Pausing stops judging; resuming restarts the bake of the current step. */
+export function pauseOrResume(
+  record: ServiceRecord,
+  active: ActiveRelease,
+  kind: 'pause' | 'resume',
+  requestedBy: string,
+  ctx: MachineContext,
+): Transition {
+  if (active.phase !== 'shifting')
+    return ignore(
+      record,
+      `release ${active.id} is ${active.phase}; only a shifting release can be paused or resumed`,
+    );
+  const paused = kind === 'pause';
+  if (active.paused === paused)
+    return ignore(record, `release ${active.id} is already ${paused ? 'paused' : 'running'}`);
+  // Resuming restarts the bake of the current step, so judgement covers only unpaused time.
+  const release: ShiftingRelease = paused
+    ? { ...active, paused }
+    : { ...active, paused, step: { ...active.step, startedAt: ctx.now.toISOString() } };
+  return {
+    record: { ...record, release },
+    commands: [
+      publish({
+        type: paused ? 'release.paused' : 'release.resumed',
+        ...eventBase(ctx.config.service, release, ctx.now),
+        requestedBy,
+      }),
+    ],
+    ignored: null,
+    summary: `${paused ? 'paused' : 'resumed'} ${active.id} at ${active.step.percent}% (by ${requestedBy})`,
+  };
+}
