@@ -54,7 +54,11 @@ export async function applyDecision(deps: Deps, service: string, decide: Decide)
   }
 }
 
-/** A service cutover never released: its stable is whatever serves the most traffic now. */
+/**
+ * A service cutover never released: its stable is whatever serves the most traffic now. An image
+ * deployed by tag (Terraform often does) is resolved to its digest, so a later push of the same
+ * digest is recognised as the stable image rather than released again.
+ */
 async function bootstrapRecord(deps: Deps, view: ServiceView): Promise<ServiceRecord> {
   const serving = [...view.traffic].sort((a, b) => b.percent - a.percent)[0];
   if (!serving || serving.percent === 0) {
@@ -72,7 +76,31 @@ async function bootstrapRecord(deps: Deps, view: ServiceView): Promise<ServiceRe
       `${serving.revision} of ${view.name} serves traffic but cannot be read`,
     );
   }
-  return initialRecord({ revision: serving.revision, image: revision.image });
+  return initialRecord({ revision: serving.revision, image: await byDigest(deps, revision.image) });
+}
+
+/** `repo:tag` → `repo@sha256:…` through the registry; by-digest or unresolvable refs stay as they are. */
+async function byDigest(deps: Deps, image: string): Promise<string> {
+  const ref = splitTagged(image);
+  if (!ref) return image;
+  try {
+    const found = (await deps.registry().listTags(ref.repository)).find((t) => t.tag === ref.tag);
+    return found ? `${ref.repository}@${found.digest}` : image;
+  } catch (error) {
+    deps.logger.warn('cannot resolve the stable image tag to a digest; keeping the tag', {
+      image,
+      error,
+    });
+    return image;
+  }
+}
+
+/** `repo:tag` split at the tag's colon (a registry port is not a tag); null for `repo@digest`. */
+function splitTagged(image: string): { repository: string; tag: string } | null {
+  if (image.includes('@')) return null;
+  const colon = image.lastIndexOf(':');
+  if (colon <= image.lastIndexOf('/')) return { repository: image, tag: 'latest' };
+  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
 }
 
 async function runSideEffects(deps: Deps, commands: Command[]): Promise<void> {
@@ -87,18 +115,14 @@ async function runSideEffects(deps: Deps, commands: Command[]): Promise<void> {
 
 /** Tags the image a reference points at: `repo@sha256:…` directly, `repo:tag` through the tag's digest. */
 async function tagImage(deps: Deps, image: string, tag: string): Promise<void> {
-  const at = image.lastIndexOf('@');
-  if (at > 0) return deps.registry().addTag(image.slice(0, at), image.slice(at + 1), tag);
-  const colon = image.lastIndexOf(':');
-  const repository = colon > image.lastIndexOf('/') ? image.slice(0, colon) : image;
-  const current = colon > image.lastIndexOf('/') ? image.slice(colon + 1) : 'latest';
-  const found = (await deps.registry().listTags(repository)).find((t) => t.tag === current);
-  if (!found) {
-    deps.logger.warn('cannot tag the previous stable image: its tag no longer exists', {
-      image,
-      tag,
-    });
+  const resolved = await byDigest(deps, image);
+  const at = resolved.lastIndexOf('@');
+  if (at < 0) {
+    deps.logger.warn(
+      'cannot tag the previous stable image: its tag no longer resolves to a digest',
+      { image, tag },
+    );
     return;
   }
-  await deps.registry().addTag(repository, found.digest, tag);
+  await deps.registry().addTag(resolved.slice(0, at), resolved.slice(at + 1), tag);
 }
