@@ -1,4 +1,5 @@
 import type { Command } from '../domain/commands.js';
+import { isImageRef, parseImageRef, repositoryOf, withDigest } from '../domain/image-ref.js';
 import { initialRecord } from '../domain/release-machine.js';
 import type { Transition } from '../domain/release-input.js';
 import { ConflictError, DeployFailedError, PermanentError } from '../errors.js';
@@ -79,13 +80,18 @@ async function bootstrapRecord(deps: Deps, view: ServiceView): Promise<ServiceRe
   return initialRecord({ revision: serving.revision, image: await byDigest(deps, revision.image) });
 }
 
-/** `repo:tag` → `repo@sha256:…` through the registry; by-digest or unresolvable refs stay as they are. */
+/**
+ * `repo:tag` → `repo@sha256:…` through the registry. A by-digest reference, one the registry
+ * cannot resolve, or one that is not an image reference stays as it is.
+ */
 async function byDigest(deps: Deps, image: string): Promise<string> {
-  const ref = splitTagged(image);
-  if (!ref) return image;
+  if (!isImageRef(image)) return image;
+  const ref = parseImageRef(image);
+  if (ref.digest) return image;
+  const tag = ref.tag ?? 'latest';
   try {
-    const found = (await deps.registry().listTags(ref.repository)).find((t) => t.tag === ref.tag);
-    return found ? `${ref.repository}@${found.digest}` : image;
+    const found = (await deps.registry().listTags(repositoryOf(ref))).find((t) => t.tag === tag);
+    return found ? withDigest(ref, found.digest) : image;
   } catch (error) {
     deps.logger.warn('cannot resolve the stable image tag to a digest; keeping the tag', {
       image,
@@ -93,14 +99,6 @@ async function byDigest(deps: Deps, image: string): Promise<string> {
     });
     return image;
   }
-}
-
-/** `repo:tag` split at the tag's colon (a registry port is not a tag); null for `repo@digest`. */
-function splitTagged(image: string): { repository: string; tag: string } | null {
-  if (image.includes('@')) return null;
-  const colon = image.lastIndexOf(':');
-  if (colon <= image.lastIndexOf('/')) return { repository: image, tag: 'latest' };
-  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
 }
 
 async function runSideEffects(deps: Deps, commands: Command[]): Promise<void> {
