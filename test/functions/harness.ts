@@ -216,10 +216,11 @@ export async function deliver(
   fn: string,
   topic: string,
   body: unknown,
-  options: { raw?: string; publishTime?: Date } = {},
+  options: { raw?: string; publishTime?: Date; id?: string } = {},
 ): Promise<number> {
   const data = options.raw ?? Buffer.from(JSON.stringify(body)).toString('base64');
-  const id = String(Math.floor(Math.random() * 1e12));
+  // A redelivery of one message carries its id (and publish time) again.
+  const id = options.id ?? String(Math.floor(Math.random() * 1e12));
   const time = (options.publishTime ?? new Date()).toISOString();
   return post(fn, {
     headers: {
