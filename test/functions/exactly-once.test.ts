@@ -79,7 +79,7 @@ describe('a tick acts once, however often it is delivered', () => {
     h = await Harness.start();
     expect(await push(2, '2.0.0')).toBe(204);
     h.seed((await record()).release!.candidate.revision, { requests: 5 });
-    const publishTime = new Date();
+    const publishTime = h.clock.now();
     await times(10, () =>
       deliver('advanceRelease', EVENTS, { type: 'release.tick' }, { id: 'sched-1', publishTime }),
     );
