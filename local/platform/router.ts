@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { apiRoute } from './api-paths.js';
 import { forward, sendError, type Upstream } from './proxy.js';
 import { WeightedPicker, type Split } from './weighted-picker.js';
 
@@ -34,6 +35,11 @@ export interface RouterOptions {
   timeoutMs?: number;
   /** Listeners kept open ahead of need so `tagUrl` can hand out a new tag's URL synchronously. */
   spareTagListeners?: number;
+  /**
+   * Versioned API paths on the service URL, as the load balancer serves them: `PREFIX/v2/x` goes to
+   * the revision tagged `tagOf('v2')` as `/x`, other `PREFIX/x` follow the split as `/x`.
+   */
+  api?: { prefix: string; tagOf: (version: string) => string };
 }
 
 export interface Router {
@@ -51,6 +57,8 @@ export interface Router {
    */
   setTable(table: RoutingTable): void;
   table(): RoutingTable;
+  /** Resolves once the spare tag listeners used so far have been replaced. */
+  refilled(): Promise<void>;
   /** Closes every listener and connection; resolves when all are closed. */
   close(): Promise<void>;
 }
@@ -116,6 +124,14 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
   }
 
   const main = await open((req, res) => {
+    if (options.api) {
+      const { prefix, tagOf } = options.api;
+      const tags = current.table.tags;
+      const route = apiRoute(req.url ?? '/', prefix, (v) => tags[tagOf(v)] !== undefined);
+      req.url = route.path;
+      const versioned = route.kind === 'version' ? tags[tagOf(route.version)] : undefined;
+      if (versioned !== undefined) return void serve(req, res, versioned);
+    }
     const revision = current.picker.next();
     if (revision === null) return sendError(res, 503, 'no revision is serving traffic');
     void serve(req, res, revision);
@@ -163,6 +179,7 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
       current = { table: structuredClone(table), picker: new WeightedPicker(table.split) };
     },
     table: () => structuredClone(current.table),
+    refilled: () => refilling,
     async close() {
       closed = true;
       await refilling.catch(() => undefined);

@@ -10,10 +10,13 @@ const push = (n: number, tag: string) =>
     digest: `${REPO}@${digestOf(n)}`,
     tag: `${REPO}:${tag}`,
   });
+/** Each tick is a new scheduler slot (one minute later), as Cloud Scheduler's would be. */
+let ticks = 0;
 const tick = () =>
   deliver('advanceRelease', 'cutover-deployment-events', {
     type: 'release.tick',
     service: SERVICE,
+    slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 
 async function phase(): Promise<string | undefined> {
@@ -186,7 +189,7 @@ describe('duplicates and out-of-order deliveries', () => {
       releaseId: 'some-older-release',
       step: null,
       percent: 0,
-      at: new Date().toISOString(),
+      at: h.clock.now().toISOString(),
       verdict: null,
       candidate: { revision: green, image: 'x', color: 'green' },
       stable: { revision: blue, image: 'y', color: 'blue' },

@@ -10,10 +10,13 @@ const fixture = (name: string) =>
     string,
     unknown
   >;
+/** Each tick is a new scheduler slot (one minute later), as Cloud Scheduler's would be. */
+let ticks = 0;
 const tick = () =>
   deliver('advanceRelease', 'cutover-deployment-events', {
     type: 'release.tick',
     service: SERVICE,
+    slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 
 /** The documented open incident, re-pointed at the test service (a policy label names it). */
@@ -78,7 +81,7 @@ describe('revertOnAlert', () => {
       message: {
         ...envelope.message,
         data: Buffer.from(JSON.stringify(openIncident())).toString('base64'),
-        publish_time: new Date().toISOString(),
+        publish_time: h.clock.now().toISOString(),
       },
     };
     const res = await post('revertOnAlert', {
@@ -263,7 +266,7 @@ describe('bad input changes nothing and is acknowledged', () => {
       'provisionGreen',
       'gcr',
       { action: 'INSERT', digest: `${REPO}@${digestOf(2)}`, tag: `${REPO}:2` },
-      { publishTime: new Date(Date.now() - 3600_000) },
+      { publishTime: new Date(h.clock.now().getTime() - 3600_000) },
     );
     expect(status).toBe(204);
     expect(h.emulator.run.listRevisions(SERVICE)).toHaveLength(1);
