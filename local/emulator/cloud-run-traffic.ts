@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { tagProblem } from '../../shared/domain/run-limits.js';
 import { RpcError } from './faults.js';
 import { parseRevisionName } from './cloud-run-names.js';
 import { LATEST, REVISION } from './cloud-run-types.js';
@@ -20,7 +21,8 @@ function invalid(message: string): RpcError {
  *
  * Rules: percents are integers 0..100 summing to 100; a REVISION target names an existing revision of
  * this service by its short or full name; a LATEST target names none; tags are unique lowercase DNS
- * labels and `TAG---SERVICE` fits in 63 characters.
+ * labels of at least 3 characters, and a tag with the service id fits in 46 characters (Cloud Run's
+ * own error text, docs/google-behaviour.md).
  */
 export function normaliseTraffic(
   traffic: TrafficTarget[] | undefined,
@@ -68,8 +70,8 @@ export function normaliseTraffic(
         throw invalid(
           `${where}.tag "${target.tag}" must be lowercase letters, digits and hyphens, starting with a letter`,
         );
-      if (`${target.tag}---${serviceId}`.length > 63)
-        throw invalid(`${where}.tag "${target.tag}" is too long for service ${serviceId}`);
+      const problem = tagProblem(target.tag, serviceId);
+      if (problem) throw invalid(`spec.traffic.tag: ${problem}`);
       if (tags.has(target.tag)) throw invalid(`${where}.tag "${target.tag}" is used twice`);
       tags.add(target.tag);
       out.tag = target.tag;

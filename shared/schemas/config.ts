@@ -1,12 +1,23 @@
 import { z } from 'zod';
+import { MAX_RELEASABLE_SERVICE_ID, MAX_TAG_AND_SERVICE } from '../domain/run-limits.js';
 
-/** `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. */
+/**
+ * `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. The id must
+ * leave room for cutover's color tags: Cloud Run refuses a tag and service name longer than 46
+ * characters together, so with `green` the id may have at most 41.
+ */
 export const ServiceName = z
   .string()
   .regex(
-    /^projects\/[a-z0-9-]+\/locations\/[a-z0-9-]+\/services\/[a-z][a-z0-9-]{0,48}$/,
+    /^projects\/[a-z0-9-]+\/locations\/[a-z0-9-]+\/services\/[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/,
     'must be a full Cloud Run service name: projects/PROJECT/locations/REGION/services/SERVICE',
-  );
+  )
+  .refine((name) => name.slice(name.lastIndexOf('/') + 1).length <= MAX_RELEASABLE_SERVICE_ID, {
+    error: (issue) => {
+      const id = String(issue.input).slice(String(issue.input).lastIndexOf('/') + 1);
+      return `service id "${id}" has ${id.length} characters; at most ${MAX_RELEASABLE_SERVICE_ID} fit: Cloud Run allows a traffic tag and the service name ${MAX_TAG_AND_SERVICE} characters together, and cutover tags revisions "blue" and "green"`;
+    },
+  });
 export type ServiceName = z.infer<typeof ServiceName>;
 
 const Seconds = z.number().int('must be whole seconds').nonnegative('must be 0 or more');
@@ -109,8 +120,12 @@ export const ServiceConfig = z
         message: 'steps must rise and end at 100',
       }),
     bakeSeconds: Seconds.default(300),
-    /** Cloud Monitoring data lags; the newest this many seconds of a window are not judged. */
-    monitoringLagSeconds: Seconds.default(180),
+    /**
+     * Cloud Monitoring data lags; the newest this many seconds of a window are not judged. 240 is
+     * Google's own figure for its metrics ("After sampling, data is not visible for up to 240
+     * seconds", cloud.google.com/monitoring/api/v3/latency-n-retention; docs/google-behaviour.md).
+     */
+    monitoringLagSeconds: Seconds.default(240),
     thresholds: Thresholds.default(Thresholds.parse({})),
     smoke: SmokeConfig.default(SmokeConfig.parse({})),
     /** What a push during an active release does. */

@@ -77,3 +77,31 @@ describe('config', () => {
     ).toContain('services.0.thresholds.max5xxRate: must be between 0 and 1');
   });
 });
+
+describe('config: Cloud Run limits and Google defaults', () => {
+  const withService = (id: string) => ({
+    services: [
+      { ...minimal.services[0], service: `projects/p/locations/us-central1/services/${id}` },
+    ],
+  });
+
+  it('refuses a 42-character service id, naming the 46-character tag limit', () => {
+    const id = `s${'x'.repeat(41)}`;
+    expect(id).toHaveLength(42);
+    expect(issuesOf(withService(id))).toEqual([
+      `services.0.service: service id "${id}" has 42 characters; at most 41 fit: Cloud Run allows a traffic tag and the service name 46 characters together, and cutover tags revisions "blue" and "green"`,
+    ]);
+  });
+
+  it('accepts a 41-character service id (green + 41 = 46)', () => {
+    expect(issuesOf(withService(`s${'x'.repeat(40)}`))).toEqual([]);
+  });
+
+  it('refuses a service id ending in a hyphen, as Cloud Run does', () => {
+    expect(issuesOf(withService('svc-'))[0]).toMatch(/^services\.0\.service: must be a full/);
+  });
+
+  it('defaults monitoringLagSeconds to 240, Google\'s "not visible for up to 240 seconds"', () => {
+    expect(parseConfig(minimal).services[0]?.monitoringLagSeconds).toBe(240);
+  });
+});
