@@ -19,15 +19,15 @@ function invalid(message: string): RpcError {
  * short, `type` explicit (a target with a revision and no type is a REVISION target), and an empty
  * list replaced by 100% LATEST.
  *
- * Rules: percents are integers 0..100 summing to 100; a REVISION target names an existing revision of
- * this service by its short or full name; a LATEST target names none; tags are unique lowercase DNS
+ * Rules: percents are integers 0..100 summing to 100; a REVISION target names a revision of this
+ * service by its short or full name (one that does not exist fails the operation, not the call:
+ * see reconcile); a LATEST target names none; tags are unique lowercase DNS
  * labels of at least 3 characters, and a tag with the service id fits in 46 characters (Cloud Run's
  * own error text, docs/google-behaviour.md).
  */
 export function normaliseTraffic(
   traffic: TrafficTarget[] | undefined,
   serviceName: string,
-  knownRevisions: ReadonlySet<string>,
 ): TrafficTarget[] {
   if (!traffic || traffic.length === 0) return DEFAULT_TRAFFIC.map((target) => ({ ...target }));
   const serviceId = serviceName.slice(serviceName.lastIndexOf('/') + 1);
@@ -56,10 +56,6 @@ export function normaliseTraffic(
       if (full && full.service !== serviceName)
         throw invalid(`${where}.revision ${target.revision} belongs to another service`);
       const revision = full ? full.revision : target.revision;
-      if (!knownRevisions.has(revision))
-        throw invalid(
-          `${where}.revision: revision ${revision} of service ${serviceId} does not exist`,
-        );
       out.revision = revision;
     } else if (target.revision) {
       throw invalid(`${where}: a LATEST target must not name a revision`);

@@ -2,10 +2,16 @@ import type { Command } from '../domain/commands.js';
 import { isImageRef, parseImageRef, repositoryOf, withDigest } from '../domain/image-ref.js';
 import { initialRecord } from '../domain/release-machine.js';
 import type { Transition } from '../domain/release-input.js';
-import { ConflictError, DeployFailedError, PermanentError } from '../errors.js';
+import {
+  ConflictError,
+  DeployFailedError,
+  MissingRevisionError,
+  PermanentError,
+} from '../errors.js';
 import type { ServiceView } from '../ports/service-platform.js';
 import type { ServiceRecord } from '../schemas/release.js';
 import type { Deps } from './deps.js';
+import { holdForMissingRevision } from './missing-revision.js';
 
 /** How many times a decision is re-made after a concurrent write before giving up (and retrying by redelivery). */
 const MAX_CONFLICTS = 5;
@@ -46,6 +52,8 @@ export async function applyDecision(deps: Deps, service: string, decide: Decide)
       return { kind: 'applied', transition, view: updated };
     } catch (error) {
       if (error instanceof DeployFailedError) return { kind: 'deploy-failed', error };
+      if (error instanceof MissingRevisionError)
+        await holdForMissingRevision(deps, service, record, error);
       if (error instanceof ConflictError && attempt < MAX_CONFLICTS) {
         deps.logger.info('service changed while deciding; deciding again', { service, attempt });
         continue;
