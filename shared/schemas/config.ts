@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_RELEASABLE_SERVICE_ID, MAX_TAG_AND_SERVICE } from '../domain/run-limits.js';
+import { Ingress, ingressProblem, VpcEgress } from './network.js';
 
 /**
  * `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. The id must
@@ -96,7 +97,10 @@ const TagPattern = z
 export const ServiceConfig = z
   .object({
     service: ServiceName,
-    /** Image it follows, without tag or digest: `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`. */
+    /**
+     * Image it follows, without tag or digest: `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`, or
+     * `gcr.io/PROJECT/IMAGE` (Artifact Registry's gcr.io repositories; also us., eu., asia.gcr.io).
+     */
     image: z
       .string()
       .regex(
@@ -128,6 +132,8 @@ export const ServiceConfig = z
     monitoringLagSeconds: Seconds.default(240),
     thresholds: Thresholds.default(Thresholds.parse({})),
     smoke: SmokeConfig.default(SmokeConfig.parse({})),
+    /** The service's ingress setting; an internal one needs `functionsVpcEgress`. */
+    ingress: Ingress.default('all'),
     /** What a push during an active release does. */
     onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
     colors: z
@@ -159,6 +165,8 @@ export const Config = z
         deploymentEvents: 'cutover-deployment-events',
         rollbackRequests: 'cutover-rollback-requests',
       }),
+    /** Direct VPC egress of cutover's functions (as Terraform sets it); needed for internal ingress. */
+    functionsVpcEgress: VpcEgress.optional(),
     /** Log-based distribution metric of the model's predictions, labelled by revision. */
     predictionMetric: z.string().min(1).default('logging.googleapis.com/user/cutover-prediction'),
     /** Events older than this are acknowledged and logged, not acted on. */
@@ -175,7 +183,14 @@ export const Config = z
         passwordEnv: 'CUTOVER_WEBHOOK_PASSWORD',
       }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    config.services.forEach((service, index) => {
+      const problem = ingressProblem(service.ingress, config.functionsVpcEgress);
+      if (problem)
+        ctx.addIssue({ code: 'custom', path: ['services', index, 'ingress'], message: problem });
+    });
+  });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 

@@ -3,6 +3,7 @@ import { serviceConfig, type ServiceConfig } from '../schemas/config.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
 import { logOutcome } from './log-outcome.js';
+import { assertReachable } from './reachability.js';
 
 export interface ProvisionRequest {
   service: ServiceConfig;
@@ -20,13 +21,15 @@ export async function provisionCandidate(deps: Deps, request: ProvisionRequest):
   const config = serviceConfig(deps.config, request.service.service) ?? request.service;
   const releaseId = deps.newId();
   const log = deps.logger.with({ service: config.service, releaseId, image: request.image });
-  const started = await applyDecision(deps, config.service, (record) =>
-    transition(
+  const started = await applyDecision(deps, config.service, (record, view) => {
+    const decided = transition(
       record,
       { type: 'push', releaseId, image: request.image, tag: request.tag },
       { config, now: deps.clock.now() },
-    ),
-  );
+    );
+    if (decided.ignored === null) assertReachable(deps.config, view);
+    return decided;
+  });
   if (started.kind === 'ignored') {
     log.info(`push ignored: ${started.reason}`);
     return started;

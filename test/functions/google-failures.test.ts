@@ -63,3 +63,20 @@ describe('a stable revision deleted during a release (UpdateService fails with c
     expect(h.events().filter((e) => e.type === 'release.failed')).toHaveLength(1);
   });
 });
+
+describe('a service whose ingress is internal', () => {
+  it('refuses the release at the push, with release.failed saying what to set, when the functions have no VPC egress', async () => {
+    h = await Harness.start();
+    person = new PersonAtTheConsole(h);
+    await person.setIngress('INGRESS_TRAFFIC_INTERNAL_ONLY');
+    const before = await h.split();
+    expect(await push(2, '2.0.0')).toBe(204);
+    const [failed, ...more] = h.events().filter((e) => e.type === 'release.failed');
+    expect(more).toHaveLength(0);
+    expect(String(failed?.error)).toContain('ingress "internal"');
+    expect(String(failed?.error)).toContain('set functionsVpcEgress');
+    expect((await h.view()).record?.release ?? null).toBeNull();
+    expect(await h.split()).toEqual(before);
+    expect(h.emulator.run.listRevisions(SERVICE)).toHaveLength(1);
+  });
+});

@@ -51,6 +51,13 @@ export class PersonAtTheConsole {
     return String(done.latestReadyRevision).split('/').pop()!;
   }
 
+  /** `gcloud run services update --ingress internal` (no new revision). */
+  async setIngress(ingress: 'INGRESS_TRAFFIC_INTERNAL_ONLY' | 'INGRESS_TRAFFIC_ALL') {
+    const [service] = await this.services.getService({ name: SERVICE });
+    const [op] = await this.services.updateService({ service: { ...service, ingress } });
+    await op.promise();
+  }
+
   async close() {
     await this.services.close();
     await this.revisions.close();

@@ -105,3 +105,32 @@ describe('config: Cloud Run limits and Google defaults', () => {
     expect(parseConfig(minimal).services[0]?.monitoringLagSeconds).toBe(240);
   });
 });
+
+describe('config: internal ingress needs the functions’ VPC egress', () => {
+  const internal = (extra: object = {}) => ({
+    ...extra,
+    services: [{ ...minimal.services[0], ingress: 'internal' }],
+  });
+
+  it('refuses an internal service without functionsVpcEgress, saying why and what to set', () => {
+    const [issue] = issuesOf(internal());
+    expect(issue).toMatch(
+      /^services\.0\.ingress: ingress "internal": cutover's functions must reach/,
+    );
+    expect(issue).toContain('set functionsVpcEgress {network, subnetwork, egress: "all-traffic"}');
+  });
+
+  it('refuses private-ranges-only egress for an internal service', () => {
+    const egress = { network: 'n', subnetwork: 's', egress: 'private-ranges-only' };
+    expect(issuesOf(internal({ functionsVpcEgress: egress }))[0]).toContain(
+      'functionsVpcEgress.egress must be "all-traffic"',
+    );
+  });
+
+  it('accepts an internal service with Direct VPC egress of all traffic', () => {
+    const egress = { network: 'projects/p/global/networks/n', subnetwork: 's' };
+    const config = parseConfig(internal({ functionsVpcEgress: egress }));
+    expect(config.functionsVpcEgress?.egress).toBe('all-traffic');
+    expect(config.services[0]?.ingress).toBe('internal');
+  });
+});

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { CutoverError} from '../../errors.js';
+import type { CutoverError } from '../../errors.js';
 import { DeployFailedError, MissingRevisionError } from '../../errors.js';
 import type { ServiceChange } from '../../ports/service-platform.js';
 import { grpcCode, serverMessage, toCutoverError } from './grpc-errors.js';
