@@ -84,3 +84,26 @@ export class ConfigError extends CutoverError {
     super(`invalid cutover configuration:\n  ${issues.join('\n  ')}`, options);
   }
 }
+
+/**
+ * Traffic named a revision that no longer exists (Cloud Run fails the operation with code 13,
+ * "does not exist or is deleted"). Retrying sends the same traffic and fails the same way.
+ */
+export class MissingRevisionError extends CutoverError {
+  readonly retryable = false;
+  constructor(
+    readonly service: string,
+    readonly revision: string,
+    options?: { cause?: unknown },
+  ) {
+    const [, project = 'PROJECT', region = 'REGION', id = 'SERVICE'] =
+      /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/.exec(service) ?? [];
+    super(
+      `revision ${revision} of ${service} does not exist or is deleted, so cutover cannot write traffic that names it; ` +
+        `the release is held. Fix: route all traffic to revisions that exist, e.g. ` +
+        `\`gcloud run services update-traffic ${id} --project ${project} --region ${region} --to-revisions=REVISION=100\`; ` +
+        `cutover then ends the release as changed outside it and takes the revision serving 100% as its stable`,
+      options,
+    );
+  }
+}

@@ -1,7 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
+import { parseImageRef as parseReference } from '../../shared/domain/image-ref.js';
+import { registryPackage, type RegistryPackage } from '../../shared/domain/registry-repository.js';
 import { RpcError } from './faults.js';
 
-/** A Docker image in Artifact Registry, known by its reference `LOCATION-docker.pkg.dev/P/R/IMAGE`. */
+/** A Docker image in Artifact Registry, known by its reference `LOCATION-docker.pkg.dev/P/R/IMAGE` or `gcr.io/P/IMAGE`. */
 export interface ImageCoordinates {
   host: string;
   project: string;
@@ -11,23 +13,33 @@ export interface ImageCoordinates {
   image: string;
 }
 
-const HOST = /^([a-z0-9-]+)-docker\.pkg\.dev$/;
-
-/** Parses `host/project/repo/image[/…]` (no tag, no digest). */
+/**
+ * Parses an image reference without tag or digest: `LOCATION-docker.pkg.dev/P/R/IMAGE[/…]`, or a
+ * `gcr.io` host (`gcr.io/P/IMAGE`), which Artifact Registry serves from the repository named after
+ * the host (`gcr.io` in `us`, `eu.gcr.io` in `europe`…; docs/google-behaviour.md).
+ */
 export function parseImageRef(ref: string): ImageCoordinates {
-  const [host = '', project = '', repository = '', ...path] = ref.split('/');
-  const location = HOST.exec(host)?.[1];
-  if (!location || !project || !repository || path.length === 0 || /[@:]/.test(path.join('/'))) {
+  let pkg: RegistryPackage | null = null;
+  try {
+    const parsed = parseReference(ref);
+    if (!parsed.tag && !parsed.digest) pkg = registryPackage(parsed);
+  } catch {
+    pkg = null;
+  }
+  if (!pkg)
     throw new RpcError(
       grpc.status.INVALID_ARGUMENT,
-      `image reference "${ref}" must be LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE without tag or digest`,
+      `image reference "${ref}" must be LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE or gcr.io/PROJECT/IMAGE without tag or digest`,
     );
-  }
-  return { host, project, location, repository, image: path.join('/') };
+  return { host: ref.slice(0, ref.indexOf('/')), ...pkg };
 }
 
+/** The reference again: gcr.io hosts have no repository segment (the host is the repository). */
 export function imageRef(c: ImageCoordinates): string {
-  return `${c.host}/${c.project}/${c.repository}/${c.image}`;
+  const project = c.project.replace(':', '/');
+  return c.host.endsWith('gcr.io')
+    ? `${c.host}/${project}/${c.image}`
+    : `${c.host}/${project}/${c.repository}/${c.image}`;
 }
 
 export function repositoryName(c: ImageCoordinates): string {

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { protobuf } from 'google-gax';
 import { PROTO_ROOTS } from './protos.js';
-import type { AnyMessage, RevisionTemplate, ServiceMessage, Timestamp } from './cloud-run-types.js';
+import type {
+  AnyMessage,
+  RevisionMessage,
+  RevisionTemplate,
+  ServiceMessage,
+  Timestamp,
+} from './cloud-run-types.js';
 
 /** The Run v2 protos as a protobufjs root with proto field names, the serializer the real server uses. */
 function loadRoot(): protobuf.Root {
@@ -16,7 +22,9 @@ function loadRoot(): protobuf.Root {
     }
     return target;
   };
-  root.loadSync('google/cloud/run/v2/service.proto', { keepCase: true });
+  root.loadSync(['google/cloud/run/v2/service.proto', 'google/cloud/run/v2/revision.proto'], {
+    keepCase: true,
+  });
   root.resolveAll();
   return root;
 }
@@ -24,6 +32,7 @@ function loadRoot(): protobuf.Root {
 const root = loadRoot();
 const serviceType = root.lookupType('google.cloud.run.v2.Service');
 const templateType = root.lookupType('google.cloud.run.v2.RevisionTemplate');
+const revisionType = root.lookupType('google.cloud.run.v2.Revision');
 const CONVERSION: protobuf.IConversionOptions = {
   longs: String,
   enums: String,
@@ -40,6 +49,14 @@ export function packService(service: ServiceMessage): AnyMessage {
   return {
     type_url: 'type.googleapis.com/google.cloud.run.v2.Service',
     value: Buffer.from(serviceType.encode(message).finish()),
+  };
+}
+
+/** A Revision packed into `google.protobuf.Any`, as DeleteRevision's operation carries it. */
+export function packRevision(revision: RevisionMessage): AnyMessage {
+  return {
+    type_url: 'type.googleapis.com/google.cloud.run.v2.Revision',
+    value: Buffer.from(revisionType.encode(revisionType.fromObject(revision)).finish()),
   };
 }
 

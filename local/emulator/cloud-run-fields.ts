@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { MAX_REVISION_NAME } from '../../shared/domain/run-limits.js';
 import { RpcError } from './faults.js';
 import { clone } from './cloud-run-codec.js';
 import type { RevisionTemplate, ServiceMessage } from './cloud-run-types.js';
@@ -44,6 +45,9 @@ export interface DeleteServiceRequest {
   etag?: string;
 }
 
+/** Cloud Run's rule for a revision name (captured error text in docs/google-behaviour.md). */
+const REVISION_NAME = new RegExp(`^[a-z]([-a-z0-9]{0,${MAX_REVISION_NAME - 2}}[a-z0-9])?$`);
+
 export function invalid(message: string): RpcError {
   return new RpcError(grpc.status.INVALID_ARGUMENT, message);
 }
@@ -56,6 +60,10 @@ export function validateTemplate(template: RevisionTemplate | undefined, service
   containers.forEach((container, index) => {
     if (!container.image) throw invalid(`service.template.containers[${index}].image is required`);
   });
+  if (template.revision && !REVISION_NAME.test(template.revision))
+    throw invalid(
+      `service.template.revision: only lowercase, digits, and hyphens; must begin with letter, and may not end with hyphen; must be less than ${MAX_REVISION_NAME + 1} characters.`,
+    );
   if (template.revision && !template.revision.startsWith(`${serviceId}-`)) {
     throw invalid(
       `service.template.revision "${template.revision}" must start with "${serviceId}-"`,

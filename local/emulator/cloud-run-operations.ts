@@ -5,7 +5,7 @@ import type { EmulatorContext } from './faults.js';
 import { packService } from './cloud-run-codec.js';
 import { loadProto, serviceDefinition } from './protos.js';
 import type { ServiceBinding } from './server.js';
-import type { OperationMessage, ServiceMessage } from './cloud-run-types.js';
+import type { AnyMessage, OperationMessage, ServiceMessage } from './cloud-run-types.js';
 
 interface Entry {
   operation: OperationMessage;
@@ -26,11 +26,16 @@ export class OperationStore {
 
   /** A pending operation under `projects/P/locations/L`; `metadata` is the Service as written. */
   start(location: string, metadata: ServiceMessage): OperationMessage {
+    return this.startPacked(location, packService(metadata));
+  }
+
+  /** A pending operation whose `metadata` is already packed (a Revision, for DeleteRevision). */
+  startPacked(location: string, metadata: AnyMessage): OperationMessage {
     let settle: () => void = () => undefined;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const operation: OperationMessage = {
       name: `${location}/operations/${randomUUID()}`,
-      metadata: packService(metadata),
+      metadata,
       done: false,
     };
     this.operations.set(operation.name, { operation, settled, settle });
@@ -39,9 +44,13 @@ export class OperationStore {
 
   /** Marks the operation done with the Service as its response. */
   complete(name: string, response: ServiceMessage): void {
+    this.completePacked(name, packService(response));
+  }
+
+  /** Marks the operation done with an already packed response. */
+  completePacked(name: string, packed: AnyMessage): void {
     const entry = this.operations.get(name);
     if (!entry || entry.operation.done) return;
-    const packed = packService(response);
     entry.operation.done = true;
     entry.operation.metadata = packed;
     entry.operation.response = packed;

@@ -1,3 +1,4 @@
+import * as grpc from '@grpc/grpc-js';
 import { clone, timestamp } from './cloud-run-codec.js';
 import { parseRevisionName, revisionFullName } from './cloud-run-names.js';
 import { revisionState } from './cloud-run-revisions.js';
@@ -7,10 +8,12 @@ import type { Condition, ConditionState, RevisionMessage } from './cloud-run-typ
 
 /**
  * Brings the service's status in line with its spec once its latest created revision has settled:
- * on success the traffic is served as written; when that revision failed (or traffic sends requests
- * to a revision that is not ready) the previous traffic stays and `terminalCondition` is FAILED.
- * Then the pending operations complete and listeners hear of it. While the revision is still
- * starting nothing completes.
+ * on success the traffic is served as written. When traffic routes to a revision that is not ready
+ * (or does not exist) the previous traffic keeps serving, the spec keeps what was written,
+ * `terminalCondition` is FAILED and the pending operations end with Cloud Run's error (code 9 or
+ * 13, docs/google-behaviour.md). A failed latest revision that traffic does not route to fails only
+ * the configuration; the operations complete. Listeners hear of every settled write. While the
+ * revision is still starting nothing completes.
  */
 export function reconcile(store: CloudRunStore, record: ServiceRecord): void {
   const service = record.service;
@@ -35,12 +38,14 @@ export function reconcile(store: CloudRunStore, record: ServiceRecord): void {
   const tagged = (service.traffic ?? []).filter(
     (t) => (t.percent ?? 0) === 0 && t.tag && t.revision,
   );
-  const notReady = [
+  const routed = [
     ...servingRevisions(service.traffic ?? [], latestReady),
     ...tagged.map((t) => t.revision ?? ''),
-  ].find(
-    (id) =>
-      revisionState(store.revisions.get(revisionFullName(service.name ?? '', id))) !== 'ready',
+  ];
+  const fullName = (id: string): string => revisionFullName(service.name ?? '', id);
+  const missing = routed.find((id) => !store.revisions.has(fullName(id)));
+  const notReady = routed.find(
+    (id) => revisionState(store.revisions.get(fullName(id))) !== 'ready',
   );
   // A LATEST target written with a failing new template meant the new revision: it fails too.
   const latestMeant =
@@ -50,17 +55,25 @@ export function reconcile(store: CloudRunStore, record: ServiceRecord): void {
             t.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' && ((t.percent ?? 0) > 0 || t.tag),
         )
       : false;
-  const routeFailure =
-    notReady || latestMeant
-      ? `Revision '${notReady ?? parseRevisionName(latest?.name ?? '')?.revision}' is not ready and cannot serve traffic. ${latest && (latestMeant || parseRevisionName(latest.name)?.revision === notReady) ? latestMessage(latest) : ''}`.trim()
+  const routeFailure: OperationFailure | null = missing
+    ? {
+        code: grpc.status.INTERNAL,
+        message: `Revision '${missing}' does not exist or is deleted. Update all traffic to route to currently available revisions.`,
+      }
+    : notReady || latestMeant
+      ? {
+          code: grpc.status.FAILED_PRECONDITION,
+          message:
+            `Revision '${notReady ?? parseRevisionName(latest?.name ?? '')?.revision}' is not ready and cannot serve traffic. ${latest && (latestMeant || parseRevisionName(latest.name)?.revision === notReady) ? latestMessage(latest) : ''}`.trim(),
+        }
       : null;
   const configFailure =
     latest && latestState === 'failed'
       ? `Revision '${parseRevisionName(latest.name)?.revision}' is not ready. ${latestMessage(latest)}`
       : null;
-  const failure = routeFailure ?? configFailure;
+  const failure = routeFailure?.message ?? configFailure;
+  // The spec keeps what was written (a failed write's traffic included); what serves stays.
   if (routeFailure === null) record.servingTraffic = clone(service.traffic ?? []);
-  else service.traffic = clone(record.servingTraffic);
   const state: ConditionState = failure === null ? 'CONDITION_SUCCEEDED' : 'CONDITION_FAILED';
   const terminal: Condition = { type: 'Ready', state, last_transition_time: now };
   if (failure !== null)
@@ -83,10 +96,18 @@ export function reconcile(store: CloudRunStore, record: ServiceRecord): void {
   );
   service.observed_generation = service.generation;
   service.reconciling = false;
+  // A write whose routes cannot apply ends its operation with the error Cloud Run gives (code 9
+  // for a revision that is not ready, 13 for one that does not exist); others complete.
   for (const operation of record.pendingOperations.splice(0))
-    store.operations.complete(operation, service);
+    if (routeFailure) store.operations.fail(operation, routeFailure.code, routeFailure.message);
+    else store.operations.complete(operation, service);
   store.persist();
   store.notify(record, false);
+}
+
+interface OperationFailure {
+  code: grpc.status;
+  message: string;
 }
 
 function latestMessage(revision: RevisionMessage): string {

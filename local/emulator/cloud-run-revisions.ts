@@ -77,9 +77,19 @@ export function settleRevision(
         {
           type: 'Ready',
           state: 'CONDITION_FAILED',
-          message: result.message,
+          message: startFailure(revision, result.message),
           severity: 'ERROR',
           last_transition_time: at,
         },
       ];
+}
+
+/**
+ * Cloud Run's condition message for a container that did not start (captured text,
+ * docs/google-behaviour.md), with what the emulator's starter said in brackets.
+ */
+function startFailure(revision: RevisionMessage, detail: string): string {
+  const ports = revision.containers?.[0]?.ports as Array<{ container_port?: number }> | undefined;
+  const port = ports?.[0]?.container_port ?? 8080;
+  return `The user-provided container failed to start and listen on the port defined provided by the PORT=${port} environment variable within the allocated timeout. Logs for this revision might contain more information. (${detail})`;
 }

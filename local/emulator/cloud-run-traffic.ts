@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { tagProblem } from '../../shared/domain/run-limits.js';
 import { RpcError } from './faults.js';
 import { parseRevisionName } from './cloud-run-names.js';
 import { LATEST, REVISION } from './cloud-run-types.js';
@@ -18,14 +19,15 @@ function invalid(message: string): RpcError {
  * short, `type` explicit (a target with a revision and no type is a REVISION target), and an empty
  * list replaced by 100% LATEST.
  *
- * Rules: percents are integers 0..100 summing to 100; a REVISION target names an existing revision of
- * this service by its short or full name; a LATEST target names none; tags are unique lowercase DNS
- * labels and `TAG---SERVICE` fits in 63 characters.
+ * Rules: percents are integers 0..100 summing to 100; a REVISION target names a revision of this
+ * service by its short or full name (one that does not exist fails the operation, not the call:
+ * see reconcile); a LATEST target names none; tags are unique lowercase DNS
+ * labels of at least 3 characters, and a tag with the service id fits in 46 characters (Cloud Run's
+ * own error text, docs/google-behaviour.md).
  */
 export function normaliseTraffic(
   traffic: TrafficTarget[] | undefined,
   serviceName: string,
-  knownRevisions: ReadonlySet<string>,
 ): TrafficTarget[] {
   if (!traffic || traffic.length === 0) return DEFAULT_TRAFFIC.map((target) => ({ ...target }));
   const serviceId = serviceName.slice(serviceName.lastIndexOf('/') + 1);
@@ -54,10 +56,6 @@ export function normaliseTraffic(
       if (full && full.service !== serviceName)
         throw invalid(`${where}.revision ${target.revision} belongs to another service`);
       const revision = full ? full.revision : target.revision;
-      if (!knownRevisions.has(revision))
-        throw invalid(
-          `${where}.revision: revision ${revision} of service ${serviceId} does not exist`,
-        );
       out.revision = revision;
     } else if (target.revision) {
       throw invalid(`${where}: a LATEST target must not name a revision`);
@@ -68,8 +66,8 @@ export function normaliseTraffic(
         throw invalid(
           `${where}.tag "${target.tag}" must be lowercase letters, digits and hyphens, starting with a letter`,
         );
-      if (`${target.tag}---${serviceId}`.length > 63)
-        throw invalid(`${where}.tag "${target.tag}" is too long for service ${serviceId}`);
+      const problem = tagProblem(target.tag, serviceId);
+      if (problem) throw invalid(`spec.traffic.tag: ${problem}`);
       if (tags.has(target.tag)) throw invalid(`${where}.tag "${target.tag}" is used twice`);
       tags.add(target.tag);
       out.tag = target.tag;

@@ -68,7 +68,7 @@ export function createService(
   const service: ServiceMessage = { name, uid: randomUUID(), generation: '1' };
   pickMutable(service, body, MUTABLE_FIELDS);
   Object.assign(service, {
-    traffic: normaliseTraffic(body.traffic, name, new Set([revisionId])),
+    traffic: normaliseTraffic(body.traffic, name),
     ingress: body.ingress ?? 'INGRESS_TRAFFIC_ALL',
     launch_stage: body.launch_stage ?? 'GA',
     create_time: now,
@@ -138,9 +138,7 @@ export function updateService(
       );
   }
   if (!fields || fields.has('traffic')) {
-    const known = store.revisionIds(next.name ?? '');
-    if (revisionId) known.add(revisionId);
-    next.traffic = normaliseTraffic(body.traffic, next.name ?? '', known);
+    next.traffic = normaliseTraffic(body.traffic, next.name ?? '');
   }
   Object.assign(next, {
     generation: String(Number(current.generation ?? '0') + 1),

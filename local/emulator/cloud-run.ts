@@ -15,6 +15,7 @@ import type {
 } from './cloud-run-hooks.js';
 import type { RevisionMessage, ServiceMessage } from './cloud-run-types.js';
 import { createService, deleteService, updateService } from './cloud-run-writes.js';
+import { deleteRevision, type DeleteRevisionRequest } from './cloud-run-delete-revision.js';
 import type {
   CreateServiceRequest,
   DeleteServiceRequest,
@@ -110,6 +111,9 @@ export function createCloudRun(
       if (!revision) throw notFound(request.name, 'REVISION');
       return revision;
     }),
+    DeleteRevision: unary(ctx, revisions('DeleteRevision'), (request: DeleteRevisionRequest) =>
+      deleteRevision(store, request),
+    ),
     ListRevisions: unary(ctx, revisions('ListRevisions'), (request: ListRequest) => {
       store.require(request.parent);
       const page = paginate(

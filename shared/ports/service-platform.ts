@@ -1,4 +1,5 @@
 import type { DeployRevision, TrafficTarget } from '../domain/commands.js';
+import type { Ingress } from '../schemas/network.js';
 import type { ServiceRecord } from '../schemas/release.js';
 
 export type { DeployRevision, TrafficTarget } from '../domain/commands.js';
@@ -30,6 +31,8 @@ export interface ServiceView {
   latestReadyRevision: string | null;
   /** The service's main URL. */
   uri: string | null;
+  /** The service's ingress setting; absent means `all`. */
+  ingress?: Ingress;
 }
 
 export interface RevisionInfo {

@@ -1,13 +1,25 @@
 import { z } from 'zod';
+import { MAX_RELEASABLE_SERVICE_ID, MAX_TAG_AND_SERVICE } from '../domain/run-limits.js';
+import { Ingress, ingressProblem, VpcEgress } from './network.js';
 import { DEFAULT_VERSION_TEMPLATE, templateProblem } from '../domain/version-tag.js';
 
-/** `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. */
+/**
+ * `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. The id must
+ * leave room for cutover's color tags: Cloud Run refuses a tag and service name longer than 46
+ * characters together, so with `green` the id may have at most 41.
+ */
 export const ServiceName = z
   .string()
   .regex(
-    /^projects\/[a-z0-9-]+\/locations\/[a-z0-9-]+\/services\/[a-z][a-z0-9-]{0,48}$/,
+    /^projects\/[a-z0-9-]+\/locations\/[a-z0-9-]+\/services\/[a-z]([a-z0-9-]{0,47}[a-z0-9])?$/,
     'must be a full Cloud Run service name: projects/PROJECT/locations/REGION/services/SERVICE',
-  );
+  )
+  .refine((name) => name.slice(name.lastIndexOf('/') + 1).length <= MAX_RELEASABLE_SERVICE_ID, {
+    error: (issue) => {
+      const id = String(issue.input).slice(String(issue.input).lastIndexOf('/') + 1);
+      return `service id "${id}" has ${id.length} characters; at most ${MAX_RELEASABLE_SERVICE_ID} fit: Cloud Run allows a traffic tag and the service name ${MAX_TAG_AND_SERVICE} characters together, and cutover tags revisions "blue" and "green"`;
+    },
+  });
 export type ServiceName = z.infer<typeof ServiceName>;
 
 const Seconds = z.number().int('must be whole seconds').nonnegative('must be 0 or more');
@@ -150,7 +162,10 @@ export type Endpoint = z.infer<typeof Endpoint>;
 export const ServiceConfig = z
   .object({
     service: ServiceName,
-    /** Image it follows, without tag or digest: `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`. */
+    /**
+     * Image it follows, without tag or digest: `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE`, or
+     * `gcr.io/PROJECT/IMAGE` (Artifact Registry's gcr.io repositories; also us., eu., asia.gcr.io).
+     */
     image: z
       .string()
       .regex(
@@ -174,10 +189,16 @@ export const ServiceConfig = z
         message: 'steps must rise and end at 100',
       }),
     bakeSeconds: Seconds.default(300),
-    /** Cloud Monitoring data lags; the newest this many seconds of a window are not judged. */
-    monitoringLagSeconds: Seconds.default(180),
+    /**
+     * Cloud Monitoring data lags; the newest this many seconds of a window are not judged. 240 is
+     * Google's own figure for its metrics ("After sampling, data is not visible for up to 240
+     * seconds", cloud.google.com/monitoring/api/v3/latency-n-retention; docs/google-behaviour.md).
+     */
+    monitoringLagSeconds: Seconds.default(240),
     thresholds: Thresholds.default(Thresholds.parse({})),
     smoke: SmokeConfig.default(SmokeConfig.parse({})),
+    /** The service's ingress setting; an internal one needs `functionsVpcEgress`. */
+    ingress: Ingress.default('all'),
     /**
      * The version name a pushed tag gives its candidate (`v{major}`: 2.0.0 → v2; also {minor},
      * {patch}), reachable as `/api/v2/…` and tagged `api-v2` on Cloud Run; null turns it off.
@@ -215,6 +236,8 @@ export const Config = z
         deploymentEvents: 'cutover-deployment-events',
         rollbackRequests: 'cutover-rollback-requests',
       }),
+    /** Direct VPC egress of cutover's functions (as Terraform sets it); needed for internal ingress. */
+    functionsVpcEgress: VpcEgress.optional(),
     /** Log-based distribution metric of the model's predictions, labelled by revision. */
     predictionMetric: z.string().min(1).default('logging.googleapis.com/user/cutover-prediction'),
     /** Events older than this are acknowledged and logged, not acted on. */
@@ -231,7 +254,14 @@ export const Config = z
         passwordEnv: 'CUTOVER_WEBHOOK_PASSWORD',
       }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    config.services.forEach((service, index) => {
+      const problem = ingressProblem(service.ingress, config.functionsVpcEgress);
+      if (problem)
+        ctx.addIssue({ code: 'custom', path: ['services', index, 'ingress'], message: problem });
+    });
+  });
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 

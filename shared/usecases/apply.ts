@@ -7,11 +7,17 @@ import { serviceId } from '../domain/release-start.js';
 import { candidateVersion } from '../domain/version-tag.js';
 import { serviceConfig } from '../schemas/config.js';
 import type { Transition } from '../domain/release-input.js';
-import { ConflictError, DeployFailedError, PermanentError } from '../errors.js';
+import {
+  ConflictError,
+  DeployFailedError,
+  MissingRevisionError,
+  PermanentError,
+} from '../errors.js';
 import type { ServiceView } from '../ports/service-platform.js';
 import type { ServiceRecord } from '../schemas/release.js';
 import type { Deps } from './deps.js';
 import { drainOutbox } from './drain-outbox.js';
+import { holdForMissingRevision } from './missing-revision.js';
 import { byDigest } from './tag-image.js';
 
 /** How many times a decision is re-made after a concurrent write before giving up (and retrying by redelivery). */
@@ -92,6 +98,8 @@ export async function applyDecision(
         if (after.record) await drainOutbox(deps, after, after.record, owner);
         return { kind: 'deploy-failed', error };
       }
+      if (error instanceof MissingRevisionError)
+        await holdForMissingRevision(deps, service, record, error);
       if (error instanceof ConflictError && attempt < MAX_CONFLICTS) {
         deps.logger.info('service changed while deciding; deciding again', { service, attempt });
         continue;

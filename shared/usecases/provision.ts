@@ -4,6 +4,7 @@ import { applyDecision, type Applied } from './apply.js';
 import type { Delivery } from '../domain/deliveries.js';
 import type { Deps } from './deps.js';
 import { logOutcome } from './log-outcome.js';
+import { assertReachable } from './reachability.js';
 
 export interface ProvisionRequest {
   service: ServiceConfig;
@@ -28,12 +29,15 @@ export async function provisionCandidate(
   const started = await applyDecision(
     deps,
     config.service,
-    (record) =>
-      transition(
+    (record, view) => {
+      const decided = transition(
         record,
         { type: 'push', releaseId, image: request.image, tag: request.tag },
         { config, now: deps.clock.now() },
-      ),
+      );
+      if (decided.ignored === null) assertReachable(deps.config, view);
+      return decided;
+    },
     delivery ? { delivery } : {},
   );
   if (started.kind === 'ignored') {

@@ -55,12 +55,24 @@ export function imageRegistryContract(label: string, make: () => Promise<Registr
       ]);
     });
 
+    it('tags gcr.io images, which Artifact Registry keeps in its gcr.io repositories', async () => {
+      for (const host of ['gcr.io', 'eu.gcr.io']) {
+        const img = `${host}/p/leakage-model-${(counter += 1)}`;
+        await h.push(img, '1.0.0', digest('a'));
+        await h.registry.addTag(img, `${img}@${digest('a')}`, 'rollback-20260301t100000z');
+        expect(sorted(await h.registry.listTags(img))).toEqual([
+          { tag: '1.0.0', digest: digest('a') },
+          { tag: 'rollback-20260301t100000z', digest: digest('a') },
+        ]);
+      }
+    });
+
     it('rejects images outside Artifact Registry with a PermanentError', async () => {
-      await expect(h.registry.listTags('gcr.io/p/leakage-model')).rejects.toBeInstanceOf(
+      await expect(h.registry.listTags('docker.io/library/nginx')).rejects.toBeInstanceOf(
         PermanentError,
       );
       await expect(
-        h.registry.addTag('gcr.io/p/leakage-model', digest('a'), 'x'),
+        h.registry.addTag('quay.io/p/leakage-model', digest('a'), 'x'),
       ).rejects.toBeInstanceOf(PermanentError);
     });
   });

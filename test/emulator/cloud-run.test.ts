@@ -138,21 +138,38 @@ describe('Cloud Run Admin v2 emulator through @google-cloud/run', () => {
     );
   });
 
-  it('rejects traffic that does not add up to 100 or names an unknown revision with INVALID_ARGUMENT', async () => {
+  it('rejects traffic that does not add up to 100 with INVALID_ARGUMENT, changing nothing', async () => {
     const created = await createService();
     const stable = shortId(created.latestReadyRevision);
     const REVISION = TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION;
     await expect(
       update({ ...created, traffic: [{ type: REVISION, revision: stable, percent: 90 }] }),
     ).rejects.toSatisfy((error) => grpcCode(error) === grpc.status.INVALID_ARGUMENT);
-    await expect(
-      update({
-        ...created,
-        traffic: [{ type: REVISION, revision: `svc-${counter}-00009-zzz`, percent: 100 }],
-      }),
-    ).rejects.toSatisfy((error) => grpcCode(error) === grpc.status.INVALID_ARGUMENT);
     const [unchanged] = await services.getService({ name: created.name! });
     expect(unchanged.etag).toBe(created.etag);
+  });
+
+  it('fails the operation with code 13 when traffic names a revision that does not exist; the old traffic serves', async () => {
+    const created = await createService();
+    const stable = shortId(created.latestReadyRevision);
+    const REVISION = TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION;
+    const missing = `svc-${counter}-00009-zzz`;
+    const [operation] = await services.updateService({
+      service: { ...created, traffic: [{ type: REVISION, revision: missing, percent: 100 }] },
+    });
+    await expect(operation.promise()).rejects.toMatchObject({
+      code: grpc.status.INTERNAL,
+      message: expect.stringContaining(
+        `Revision '${missing}' does not exist or is deleted. Update all traffic to route to currently available revisions.`,
+      ),
+    });
+    const [after] = await services.getService({ name: created.name! });
+    // Unary reads carry enums by name.
+    expect(after.trafficStatuses?.map((s) => s.type)).toEqual([
+      'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST',
+    ]);
+    expect(after.terminalCondition?.state).toBe('CONDITION_FAILED');
+    expect(shortId(after.latestReadyRevision)).toBe(stable);
   });
 
   it('makes S-00002-xxx for a template change and no revision for a traffic-only change', async () => {
@@ -201,7 +218,7 @@ describe('Cloud Run Admin v2 emulator through @google-cloud/run', () => {
     ]);
   });
 
-  it('ends the LRO with CONDITION_FAILED and unchanged traffic when the new revision fails', async () => {
+  it('ends the LRO with code 9 (not ready and cannot serve traffic) and unchanged traffic when the new revision fails', async () => {
     const created = await createService();
     const stable = shortId(created.latestReadyRevision);
     let finish: (result: RevisionStartResult) => void = () => undefined;
@@ -227,8 +244,16 @@ describe('Cloud Run Admin v2 emulator through @google-cloud/run', () => {
     const [pending] = await services.getService({ name: created.name! });
     expect(pending.reconciling).toBe(true);
     finish({ ready: false, message: 'container failed the /healthz check' });
-    const [failed] = await operation.promise();
-    expect(failed.terminalCondition?.state).toBe(State.CONDITION_FAILED);
+    const error = await operation.promise().then(
+      () => null,
+      (e: { code?: number; message?: string }) => e,
+    );
+    expect(error?.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(error?.message).toMatch(
+      /^Revision 'svc-\d+-00002-[a-z]{3}' is not ready and cannot serve traffic\. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable/,
+    );
+    const [failed] = await services.getService({ name: created.name! });
+    expect(failed.terminalCondition?.state).toBe('CONDITION_FAILED');
     expect(failed.terminalCondition?.message).toContain('container failed the /healthz check');
     expect(failed.reconciling).toBe(false);
     expect(failed.latestReadyRevision).toBe(created.latestReadyRevision);
@@ -236,8 +261,10 @@ describe('Cloud Run Admin v2 emulator through @google-cloud/run', () => {
     expect(failed.trafficStatuses?.map((s) => [s.revision, s.percent, s.tag])).toEqual([
       [stable, 100, 'blue'],
     ]);
+    // The spec keeps what was written; only what serves stays as it was.
     expect(failed.traffic?.map((t) => [t.revision, t.percent, t.tag])).toEqual([
       [stable, 100, 'blue'],
+      ['', 0, 'green'],
     ]);
   });
 

@@ -114,7 +114,7 @@ export class Harness {
       prober: () => declaredLatency(http, (url) => behaviours.get(tagOf.get(url) ?? 'main')),
     };
     setRuntime(deps);
-    await createService(emulator);
+    await createService(emulator, config.image ?? REPO);
     const pubsub = new PubSub({
       projectId: PROJECT,
       apiEndpoint: emulator.address,
@@ -192,7 +192,7 @@ export class Harness {
 }
 
 /** Creates the service as Terraform would: v1 by digest, env, secret, service account, resources. */
-async function createService(emulator: Emulator): Promise<void> {
+async function createService(emulator: Emulator, repo: string): Promise<void> {
   const client = new ServicesClient({
     apiEndpoint: '127.0.0.1',
     port: emulator.port,
@@ -208,7 +208,7 @@ async function createService(emulator: Emulator): Promise<void> {
         scaling: { minInstanceCount: 1, maxInstanceCount: 4 },
         containers: [
           {
-            image: `${REPO}@${digestOf(1)}`,
+            image: `${repo}@${digestOf(1)}`,
             env: [
               { name: 'BUCKET', value: 'blue-logs' },
               { name: 'MODEL_THRESHOLD', value: '0.7' },

@@ -138,7 +138,7 @@ describe('each rollback trigger ends with 100% on the stable revision', () => {
     expect(Object.keys(await h.split())).not.toContain(green);
   });
 
-  it('a candidate that never becomes ready ends rolled back (provision-failed) with blue untouched', async () => {
+  it('a candidate that never becomes ready (UpdateService fails with code 9) ends rolled back (provision-failed) in the same delivery, blue untouched', async () => {
     h = await Harness.start();
     const blue = (await h.view()).traffic[0]!.revision;
     h.emulator.run.setRevisionStarter(() =>
@@ -147,9 +147,9 @@ describe('each rollback trigger ends with 100% on the stable revision', () => {
     expect(await push(2, '2.0.0')).toBe(204);
     const record = (await h.view()).record!;
     expect(record.release).toMatchObject({ phase: 'rolled-back', trigger: 'provision-failed' });
-    expect(record.release && 'reason' in record.release ? record.release.reason : '').toContain(
-      'exited with status 1',
-    );
+    const reason = record.release && 'reason' in record.release ? record.release.reason : '';
+    expect(reason).toContain('is not ready and cannot serve traffic. The user-provided container');
+    expect(reason).toContain('exited with status 1');
     expect(record.failedImages).toEqual([`${REPO}@${digestOf(2)}`]);
     expect(await h.split()).toEqual({ [blue]: 100 });
     expect(h.eventTypes()).toEqual(['release.rolled-back']);

@@ -246,8 +246,15 @@ describe('local platform', () => {
     });
     const [created] = await op.promise();
     const broken = await push('2.0.0', { MODEL_VERSION: '2.0.0', FAIL_STARTUP: 'true' });
-    const failed = await write({ ...created, template: { containers: [{ image: broken }] } });
-    expect(failed.terminalCondition?.state).toBe(State.CONDITION_FAILED);
+    // As Cloud Run does: the operation ends with code 9 and the container's failure.
+    await expect(
+      write({ ...created, template: { containers: [{ image: broken }] } }),
+    ).rejects.toMatchObject({
+      code: 9,
+      message: expect.stringContaining('is not ready and cannot serve traffic'),
+    });
+    const [failed] = await services.getService({ name });
+    expect(failed.terminalCondition?.state).toBe('CONDITION_FAILED');
     expect(failed.terminalCondition?.message).toContain('FAIL_STARTUP');
     expect(versions(await burst(p.serviceUrl(name), 10))).toEqual({ '1.0.0': 10 });
     expect(p.processes()).toHaveLength(1);
@@ -262,9 +269,12 @@ describe('local platform', () => {
       serviceId: id,
       service: { template: { containers: [{ image: `${IMAGE}@${digest}` }] } },
     });
-    const [created] = await op.promise();
-    expect(created.terminalCondition?.state).toBe(State.CONDITION_FAILED);
-    expect(created.terminalCondition?.message).toContain('no usable local recipe');
+    await expect(op.promise()).rejects.toMatchObject({
+      code: 9,
+      message: expect.stringContaining('no usable local recipe'),
+    });
+    const [created] = await services.getService({ name });
+    expect(created.terminalCondition?.state).toBe('CONDITION_FAILED');
   });
 
   it('a restarted platform serves what the emulator state says, on new URLs', async () => {

@@ -96,3 +96,60 @@ describe('config', () => {
     ).toContain('services.0.thresholds.max5xxRate: must be between 0 and 1');
   });
 });
+
+describe('config: Cloud Run limits and Google defaults', () => {
+  const withService = (id: string) => ({
+    services: [
+      { ...minimal.services[0], service: `projects/p/locations/us-central1/services/${id}` },
+    ],
+  });
+
+  it('refuses a 42-character service id, naming the 46-character tag limit', () => {
+    const id = `s${'x'.repeat(41)}`;
+    expect(id).toHaveLength(42);
+    expect(issuesOf(withService(id))).toEqual([
+      `services.0.service: service id "${id}" has 42 characters; at most 41 fit: Cloud Run allows a traffic tag and the service name 46 characters together, and cutover tags revisions "blue" and "green"`,
+    ]);
+  });
+
+  it('accepts a 41-character service id (green + 41 = 46)', () => {
+    expect(issuesOf(withService(`s${'x'.repeat(40)}`))).toEqual([]);
+  });
+
+  it('refuses a service id ending in a hyphen, as Cloud Run does', () => {
+    expect(issuesOf(withService('svc-'))[0]).toMatch(/^services\.0\.service: must be a full/);
+  });
+
+  it('defaults monitoringLagSeconds to 240, Google\'s "not visible for up to 240 seconds"', () => {
+    expect(parseConfig(minimal).services[0]?.monitoringLagSeconds).toBe(240);
+  });
+});
+
+describe('config: internal ingress needs the functions’ VPC egress', () => {
+  const internal = (extra: object = {}) => ({
+    ...extra,
+    services: [{ ...minimal.services[0], ingress: 'internal' }],
+  });
+
+  it('refuses an internal service without functionsVpcEgress, saying why and what to set', () => {
+    const [issue] = issuesOf(internal());
+    expect(issue).toMatch(
+      /^services\.0\.ingress: ingress "internal": cutover's functions must reach/,
+    );
+    expect(issue).toContain('set functionsVpcEgress {network, subnetwork, egress: "all-traffic"}');
+  });
+
+  it('refuses private-ranges-only egress for an internal service', () => {
+    const egress = { network: 'n', subnetwork: 's', egress: 'private-ranges-only' };
+    expect(issuesOf(internal({ functionsVpcEgress: egress }))[0]).toContain(
+      'functionsVpcEgress.egress must be "all-traffic"',
+    );
+  });
+
+  it('accepts an internal service with Direct VPC egress of all traffic', () => {
+    const egress = { network: 'projects/p/global/networks/n', subnetwork: 's' };
+    const config = parseConfig(internal({ functionsVpcEgress: egress }));
+    expect(config.functionsVpcEgress?.egress).toBe('all-traffic');
+    expect(config.services[0]?.ingress).toBe('internal');
+  });
+});

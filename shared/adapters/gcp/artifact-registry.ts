@@ -1,29 +1,36 @@
 import { status } from '@grpc/grpc-js';
 import type { ArtifactRegistryClient } from '@google-cloud/artifact-registry';
+import { parseImageRef } from '../../domain/image-ref.js';
+import { registryPackage } from '../../domain/registry-repository.js';
 import { PermanentError } from '../../errors.js';
 import type { ImageRegistry, ImageTag } from '../../ports/image-registry.js';
 import { grpcCode } from './grpc-errors.js';
 import { NO_GAX_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
-const AR_IMAGE = /^([a-z0-9-]+)-docker\.pkg\.dev\/([^/]+)\/([^/]+)\/([^@:]+)$/;
-
 /**
  * `LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE[/PATH…]` → the package's resource name,
  * `projects/P/locations/L/repositories/R/packages/IMAGE%2FPATH` (slashes of a nested image path
- * are escaped). Container Registry references (`gcr.io/…`) and other hosts are rejected: cutover
- * only supports Artifact Registry Docker repositories.
+ * are escaped). A `gcr.io` reference names a package of Artifact Registry's gcr.io repository for
+ * its host: `gcr.io/P/IMAGE` → `projects/P/locations/us/repositories/gcr.io/packages/IMAGE`.
+ * Other hosts are rejected.
  */
 export function packageName(image: string): string {
-  const m = AR_IMAGE.exec(image);
-  if (!m) {
+  const unsupported = (why: string): never => {
     throw new PermanentError(
       'ImageRegistry',
       'UNSUPPORTED_IMAGE',
-      `"${image}" is not an Artifact Registry image (LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE, no tag or digest); gcr.io and other registries are not supported`,
+      `"${image}" is not an Artifact Registry image (LOCATION-docker.pkg.dev/PROJECT/REPO/IMAGE or gcr.io/PROJECT/IMAGE, no tag or digest): ${why}`,
     );
+  };
+  let ref;
+  try {
+    ref = parseImageRef(image);
+  } catch (error) {
+    return unsupported((error as Error).message);
   }
-  const [, location, project, repo, path] = m;
-  return `projects/${project}/locations/${location}/repositories/${repo}/packages/${(path ?? '').replaceAll('/', '%2F')}`;
+  if (ref.tag || ref.digest) return unsupported('it has a tag or digest');
+  const pkg = registryPackage(ref) ?? unsupported(`${ref.host} is not an Artifact Registry host`);
+  return `projects/${pkg.project}/locations/${pkg.location}/repositories/${pkg.repository}/packages/${pkg.image.replaceAll('/', '%2F')}`;
 }
 
 /** `sha256:…`, also accepted as a full `image@sha256:…` reference. */

@@ -1,4 +1,5 @@
 import type { protos } from '@google-cloud/run';
+import { ingressFromApi } from '../../schemas/network.js';
 import { decodeRecord } from '../../schemas/record-codec.js';
 import type {
   RevisionInfo,
@@ -95,6 +96,7 @@ export function toServiceView(service: RunService): ServiceView {
     written,
     latestReadyRevision: latest ? shortRevision(latest) : null,
     uri: blank(service.uri),
+    ingress: ingressFromApi(service.ingress),
   };
 }
 

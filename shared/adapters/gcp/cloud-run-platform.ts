@@ -8,7 +8,8 @@ import type {
   ServicePlatform,
   ServiceView,
 } from '../../ports/service-platform.js';
-import { grpcCode, toCutoverError } from './grpc-errors.js';
+import { grpcCode } from './grpc-errors.js';
+import { operationError } from './cloud-run-operation-errors.js';
 import { NO_GAX_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import {
   conditionDetail,
@@ -98,7 +99,7 @@ export class CloudRunPlatform implements ServicePlatform {
       const [response] = await operation.promise();
       done = plain(response);
     } catch (error) {
-      throw toCutoverError('UpdateService', error, view.name);
+      throw operationError(error, view.name, change);
     }
     const failed = conditionState(done.terminalCondition) === 'CONDITION_FAILED';
     const detail = conditionDetail(done.terminalCondition);

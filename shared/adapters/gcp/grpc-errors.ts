@@ -8,7 +8,9 @@ import { ConflictError, CutoverError, PermanentError, TransientError } from '../
  * - `transient`: INTERNAL. AIP-194 says clients should not blindly retry it (it signals a server
  *   bug, and an immediate retry rarely helps), so it is not retried in-process; but Google APIs do
  *   return it for passing faults, so it becomes a TransientError and the event is redelivered with
- *   Pub/Sub's own backoff (and dead-lettered if it never passes).
+ *   Pub/Sub's own backoff (and dead-lettered if it never passes). Cloud Run's INTERNAL "Revision
+ *   '…' does not exist or is deleted" is the exception: the same request fails the same way, so it
+ *   is permanent.
  * - `conflict`: ABORTED, or FAILED_PRECONDITION about an etag (the pre-2021 AIP-154 code): re-read.
  * - `permanent`: everything else.
  */
@@ -43,6 +45,9 @@ export function classify(error: unknown): GrpcErrorKind {
   const code = grpcCode(error);
   if (code === undefined) return 'permanent';
   if (RETRIED.has(code)) return 'retry';
+  // Cloud Run's code 13 for traffic naming a deleted revision is not a passing fault.
+  if (code === status.INTERNAL && /does not exist or is deleted/.test(serverMessage(error)))
+    return 'permanent';
   if (code === status.INTERNAL) return 'transient';
   if (code === status.ABORTED) return 'conflict';
   if (code === status.FAILED_PRECONDITION && /etag/i.test(serverMessage(error))) return 'conflict';

@@ -35,7 +35,7 @@ module "cutover" {
         }
         steps                = [10, 25, 50, 100]
         bakeSeconds          = 300
-        monitoringLagSeconds = 180
+        monitoringLagSeconds = 240
         thresholds = {
           max5xxRate         = 0.02
           minRequests        = 100

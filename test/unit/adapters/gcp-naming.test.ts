@@ -15,12 +15,32 @@ describe('Artifact Registry package names', () => {
     );
   });
 
-  it.each(['gcr.io/p/image', 'us-docker.pkg.dev/p/repo/image:1.0', 'docker.io/library/nginx'])(
-    'rejects %s',
-    (image) => {
-      expect(() => packageName(image)).toThrow(PermanentError);
-    },
-  );
+  it.each([
+    [
+      'gcr.io/pocketcoach/leakage',
+      'projects/pocketcoach/locations/us/repositories/gcr.io/packages/leakage',
+    ],
+    [
+      'us.gcr.io/p/team/image',
+      'projects/p/locations/us/repositories/us.gcr.io/packages/team%2Fimage',
+    ],
+    ['eu.gcr.io/p/image', 'projects/p/locations/europe/repositories/eu.gcr.io/packages/image'],
+    ['asia.gcr.io/p/image', 'projects/p/locations/asia/repositories/asia.gcr.io/packages/image'],
+    [
+      'gcr.io/example.com/proj/image',
+      'projects/example.com:proj/locations/us/repositories/gcr.io/packages/image',
+    ],
+  ])('maps %s to its Artifact Registry gcr.io repository', (image, name) => {
+    expect(packageName(image)).toBe(name);
+  });
+
+  it.each([
+    'us-docker.pkg.dev/p/repo/image:1.0',
+    'docker.io/library/nginx',
+    'gcr.io/p/image@sha256:ab',
+  ])('rejects %s', (image) => {
+    expect(() => packageName(image)).toThrow(PermanentError);
+  });
 });
 
 describe('ListTimeSeries query parts', () => {

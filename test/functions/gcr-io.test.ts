@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness, SERVICE, deliver, digestOf } from './harness.js';
+
+const GCR = 'gcr.io/pocketcoach/leakage';
+let h: Harness;
+afterEach(() => h?.stop());
+
+const tick = () =>
+  deliver('advanceRelease', 'cutover-deployment-events', {
+    type: 'release.tick',
+    service: SERVICE,
+  });
+
+describe('a service that follows a gcr.io image (Artifact Registry gcr.io repository)', () => {
+  it('releases a push and tags the previous stable rollback-* in the gcr.io repository', async () => {
+    h = await Harness.start({ image: GCR });
+    await h.emulator.registry.push(GCR, '1.0.0', { digest: digestOf(1) });
+    // Artifact Registry publishes gcr.io pushes to the same `gcr` topic, with gcr.io references.
+    expect(
+      await deliver('provisionGreen', 'gcr', {
+        action: 'INSERT',
+        digest: `${GCR}@${digestOf(2)}`,
+        tag: `${GCR}:2.0.0`,
+      }),
+    ).toBe(204);
+    const record = (await h.view()).record!;
+    const green = record.release!.candidate.revision;
+    const blue = record.stable.revision;
+    h.seed(green, { requests: 5 });
+    await tick();
+    h.seed(blue);
+    h.seed(green);
+    await tick();
+    h.seed(green);
+    await tick();
+    expect((await h.view()).record?.release?.phase).toBe('promoted');
+    const tags = await h.deps.registry().listTags(GCR);
+    expect(tags.find((t) => t.tag.startsWith('rollback-'))?.digest).toBe(digestOf(1));
+    expect(h.eventTypes()).not.toContain('release.failed');
+  });
+});
