@@ -28,6 +28,11 @@ export interface ServiceView {
    */
   written: TrafficTarget[];
   latestReadyRevision: string | null;
+  /**
+   * The revision made from the service's current template (short name), ready or not; null when
+   * unknown. One cutover did not make is a template change (Terraform) or an out-of-band deploy.
+   */
+  latestCreatedRevision: string | null;
   /** The service's main URL. */
   uri: string | null;
 }
