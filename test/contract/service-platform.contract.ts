@@ -186,7 +186,9 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
     it('raises DeployFailedError when the new revision fails, leaving traffic as it was', async () => {
       const { seed, view, green: asked } = await seeded();
       h.setStarter(() => ({ ready: false, message: 'container failed to listen on PORT=8080' }));
-      const error: unknown = await h.platform.update(view, deployGreen(seed, asked)).catch((e) => e);
+      const error: unknown = await h.platform
+        .update(view, deployGreen(seed, asked))
+        .catch((e) => e);
       expect(error).toBeInstanceOf(DeployFailedError);
       const read = await h.platform.get(seed.name);
       const green = candidateOf(read);

@@ -7,7 +7,10 @@ import type { ServiceRecord, Slot } from '../../schemas/release.js';
  * is done). cutover deploys unnamed revisions (see templateFrom), so the name is known only once
  * the deploy's operation reports the service's `latestCreatedRevision`.
  */
-export function renamedChange(change: ServiceChange, actual: string): Omit<ServiceChange, 'deploy'> {
+export function renamedChange(
+  change: ServiceChange,
+  actual: string,
+): Omit<ServiceChange, 'deploy'> {
   const asked = change.deploy?.revision;
   if (!asked || asked === actual) return { traffic: change.traffic, record: change.record };
   const slot = (s: Slot): Slot => (s.revision === asked ? { ...s, revision: actual } : s);

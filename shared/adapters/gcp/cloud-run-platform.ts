@@ -158,7 +158,8 @@ export class CloudRunPlatform implements ServicePlatform {
     const failed = conditionState(done.terminalCondition) === 'CONDITION_FAILED';
     const detail = conditionDetail(done.terminalCondition);
     // An operation response without an etag or traffic status is not enough to decide on: re-read.
-    const after = done.etag && done.trafficStatuses?.length ? this.view(done) : await this.get(name);
+    const after =
+      done.etag && done.trafficStatuses?.length ? this.view(done) : await this.get(name);
     // A traffic-only update may report the service failed because an earlier revision is (the
     // condition covers the latest created revision); it failed only if the traffic did not move.
     if (failed && !servesAsAsked(after, change))
