@@ -21,6 +21,8 @@ export interface DeployRevision {
   env: Record<string, string>;
   /** Stamped on the revision as the `cutover-color` label. */
   color: Color;
+  /** The color's runtime service account; absent keeps the service template's. */
+  serviceAccount?: string;
 }
 
 /**

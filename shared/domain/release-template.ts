@@ -1,7 +1,7 @@
 import type { Release, ServiceRecord } from '../schemas/release.js';
 import type { MachineContext, ReleaseInput, Transition } from './release-input.js';
 import { activeRelease, ignore } from './release-input.js';
-import { candidateRevisionName } from './release-start.js';
+import { candidateRevisionName, colorAccount } from './release-start.js';
 import { otherColor } from './traffic.js';
 
 type TemplateChange = Extract<ReleaseInput, { type: 'template-change' }>;
@@ -78,6 +78,7 @@ export function startTemplateRelease(
           image: record.stable.image,
           env: ctx.config.colors[color].env,
           color,
+          ...colorAccount(ctx.config, color),
         },
       },
     ],

@@ -210,6 +210,7 @@ export class FakePlatform implements ServicePlatform {
       template.env[name] = value;
     }
     template.labels[COLOR_LABEL] = deploy.color;
+    if (deploy.serviceAccount) template.serviceAccount = deploy.serviceAccount;
     const started = this.starter(deploy.revision, structuredClone(template));
     return started.ready
       ? { name: deploy.revision, template, state: 'ready', detail: 'Ready' }

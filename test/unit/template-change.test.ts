@@ -22,7 +22,10 @@ const config = parseConfig({
       service: SERVICE,
       image: REPO,
       steps: [100],
-      colors: { blue: { env: { BUCKET: 'b-blue' } }, green: { env: { BUCKET: 'b-green' } } },
+      colors: {
+        blue: { env: { BUCKET: 'b-blue' } },
+        green: { env: { BUCKET: 'b-green' }, serviceAccount: 'green@p.iam.gserviceaccount.com' },
+      },
     },
   ],
 }).services[0]!;
@@ -153,6 +156,7 @@ describe('releasing a template change', () => {
       env: { BUCKET: 'b-green', COMMON: 'a' },
       limits: { memory: '2Gi' },
       labels: { 'cutover-color': 'green' },
+      serviceAccount: 'green@p.iam.gserviceaccount.com',
     });
     expect(view.traffic.find((t) => t.revision === tf)).toBeUndefined();
     expect(view.traffic).toContainEqual(

@@ -18,6 +18,7 @@ export const TEMPLATE_WRITES = [
   'template[0].containers[0].image',
   'template[0].containers[0].env[0]',
   'template[0].labels',
+  'template[0].service_account',
 ] as const;
 
 /** Namespaces the v2 API rejects in labels and annotations of new resources. */
@@ -50,8 +51,9 @@ export function mergeEnv(
 
 /**
  * The template of the new revision: the SERVICE's template (Terraform's latest desired settings:
- * resources, scaling, service account, common env, probes, VPC, volumes…) with only the first
- * container's image and the color env changed and the color label set. The revision name is
+ * resources, scaling, common env, probes, VPC, volumes…) with only the first container's image,
+ * the color env and (when the color has one) the runtime service account changed and the color
+ * label set. The revision name is
  * cleared, so Cloud Run names the revision and no name cutover chose stays in the template for a
  * later `terraform apply` to re-send (hashicorp/terraform-provider-google#14569: a re-sent name
  * with a new configuration is refused with 409). Labels and annotations in the namespaces the API
@@ -70,6 +72,7 @@ export function templateFrom(
   ];
   template.labels = { ...withoutReserved(template.labels), [COLOR_LABEL]: deploy.color };
   template.annotations = withoutReserved(template.annotations);
+  if (deploy.serviceAccount) template.serviceAccount = deploy.serviceAccount;
   template.revision = '';
   return template;
 }
