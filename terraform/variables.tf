@@ -226,6 +226,20 @@ variable "services" {
   }
 
   validation {
+    condition = alltrue([for s in var.services :
+      can(regex("^([0-9]+(\\.[0-9]+)?|[0-9]+m)$", s.cpu)) && can(regex("^[0-9]+(Mi|Gi)$", s.memory)) &&
+      s.min_instances >= 0 && s.max_instances >= 1 && s.min_instances <= s.max_instances &&
+      s.container_port >= 1 && s.container_port <= 65535
+    ])
+    error_message = "Each service needs cpu such as \"1\" or \"500m\", memory such as \"512Mi\" or \"1Gi\", 0 <= min_instances <= max_instances with max_instances >= 1, and container_port 1 to 65535."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.services : alltrue([for k, v in s.env : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k))])])
+    error_message = "services[*].env keys must be environment variable names."
+  }
+
+  validation {
     condition     = alltrue([for s in var.services : contains(["INGRESS_TRAFFIC_ALL", "INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"], s.ingress)])
     error_message = "ingress must be INGRESS_TRAFFIC_ALL, INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER."
   }

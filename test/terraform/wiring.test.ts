@@ -237,10 +237,8 @@ describe('terraform wiring', () => {
     }
   });
 
-  it('validates every required variable and the service settings', () => {
-    for (const [name, v] of Object.entries(mod.variables)) {
-      if (!('default' in v)) expect(v.validation, name).toBeDefined();
-    }
+  it('validates every variable and the service settings', () => {
+    for (const [name, v] of Object.entries(mod.variables)) expect(v.validation, name).toBeDefined();
     expect((mod.variables.services?.validation as unknown[]).length).toBeGreaterThanOrEqual(5);
   });
 
