@@ -57,7 +57,9 @@ export interface ServicePlatform {
   revision(service: string, revision: string): Promise<RevisionInfo | null>;
   /**
    * Applies the change guarded by `view.etag` and waits for the operation. Rejects with
-   * ConflictError on a stale etag and DeployFailedError when the new revision fails.
+   * ConflictError on a stale etag and DeployFailedError when the new revision fails. A deploy's
+   * revision may be named by the platform: the returned view (record, traffic) and the
+   * DeployFailedError carry the real name in place of `deploy.revision`.
    */
   update(view: ServiceView, change: ServiceChange): Promise<ServiceView>;
 }
