@@ -20,6 +20,7 @@ import { createInitialService } from './initial-service.js';
 import { LoadGenerator } from './load.js';
 import { LOCAL_TIMINGS, localConfig } from './local-config.js';
 import { modelRecipe, type ModelKnobs } from './model-image.js';
+import { apiBaseOf } from '../shared/domain/version-tag.js';
 import { startPlatform, type Platform } from './platform/index.js';
 import { ProcessFile } from './process-file.js';
 import { startPushServer } from './push-server.js';
@@ -96,7 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const platform = await startPlatform({
       emulator,
-      services: config.services.map((s) => ({ name: s.service })),
+      services: config.services.map((s) => ({ name: s.service, apiPrefix: s.endpoint.pathPrefix })),
       rootDir: options.rootDir ?? defaults.REPO_ROOT,
       flushIntervalMs: options.flushIntervalMs ?? 500,
       predictionMetric: config.predictionMetric,
@@ -188,6 +189,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               blue: platform.tagUrl(s.service, 'blue'),
               green: platform.tagUrl(s.service, 'green'),
             },
+            api: apiBaseOf(s.endpoint, platform.serviceUrl(s.service)) ?? undefined,
           },
         ]),
       ),

@@ -2,7 +2,7 @@ import type { Release, ServiceRecord } from '../schemas/release.js';
 import type { MachineContext, ReleaseInput, Transition } from './release-input.js';
 import { activeRelease, ignore } from './release-input.js';
 import { candidateRevisionName, colorAccount } from './release-start.js';
-import { otherColor } from './traffic.js';
+import { otherColor, stepSplit } from './traffic.js';
 
 type TemplateChange = Extract<ReleaseInput, { type: 'template-change' }>;
 
@@ -51,10 +51,12 @@ export function startTemplateRelease(
     return ignore(record, `template change ${input.revision} waits for release ${active.id}`);
   const service = ctx.config.service;
   const color = otherColor(record.stable.color);
+  // Same image, so the same version (and version tag) as the stable.
   const candidate = {
     revision: candidateRevisionName(service, input.releaseId),
     image: record.stable.image,
     color,
+    ...(record.stable.version ? { version: record.stable.version } : {}),
   };
   const release: Release = {
     id: input.releaseId,
@@ -68,10 +70,7 @@ export function startTemplateRelease(
     commands: [
       {
         kind: 'update-service',
-        traffic: [
-          { revision: record.stable.revision, percent: 100, tag: record.stable.color },
-          { revision: candidate.revision, percent: 0, tag: color },
-        ],
+        traffic: stepSplit(record.stable, candidate, 0),
         deploy: {
           revision: candidate.revision,
           from: input.revision,

@@ -9,6 +9,8 @@ export const Slot = z.object({
   /** Full image reference by digest: `host/project/repo/image@sha256:...`. */
   image: z.string().min(1),
   color: Color,
+  /** Its version (`v2`, see shared/domain/version-tag.ts), reachable under its version tag; absent when none. */
+  version: z.string().min(1).optional(),
 });
 export type Slot = z.infer<typeof Slot>;
 

@@ -1,6 +1,9 @@
 import type { Command } from '../domain/commands.js';
 import { isImageRef, parseImageRef, repositoryOf, withDigest } from '../domain/image-ref.js';
 import { initialRecord } from '../domain/release-machine.js';
+import { serviceId } from '../domain/release-start.js';
+import { candidateVersion } from '../domain/version-tag.js';
+import { serviceConfig } from '../schemas/config.js';
 import type { Transition } from '../domain/release-input.js';
 import { ConflictError, DeployFailedError, PermanentError } from '../errors.js';
 import type { ServiceView } from '../ports/service-platform.js';
@@ -77,7 +80,14 @@ async function bootstrapRecord(deps: Deps, view: ServiceView): Promise<ServiceRe
       `${serving.revision} of ${view.name} serves traffic but cannot be read`,
     );
   }
-  return initialRecord({ revision: serving.revision, image: await byDigest(deps, revision.image) });
+  // Deployed by tag (`repo:1.0.0`): the stable gets that tag's version (v1) like a candidate would.
+  const deployedTag = isImageRef(revision.image) ? parseImageRef(revision.image).tag : null;
+  const config = serviceConfig(deps.config, view.name);
+  return initialRecord({
+    revision: serving.revision,
+    image: await byDigest(deps, revision.image),
+    ...(deployedTag && config ? candidateVersion(config, deployedTag, serviceId(view.name)) : {}),
+  });
 }
 
 /**
