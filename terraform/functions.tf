@@ -1,8 +1,13 @@
 # The four cutover functions, all built from the same source, each with its own service account.
+# The event functions are invoked by Terraform-owned Pub/Sub push subscriptions (pubsub.tf), not by
+# an event_trigger: Eventarc creates the subscription of an event_trigger itself, and neither that
+# block nor google_eventarc_trigger can give it a dead-letter policy or message ordering. A push
+# subscription delivers the push envelope, which the functions framework turns into the same
+# CloudEvent (its pubsub_middleware and background_event_to_cloud_event middleware).
 # revertOnAlert is deployed twice: as an HTTPS webhook for Cloud Monitoring's Basic-auth channel, and
-# behind the Pub/Sub channel's topic with an event trigger. CUTOVER_ALERT_TRANSPORT tells the function
-# which of the two it is: the webhook demands Basic auth on every request; the Pub/Sub deployment has
-# internal-only ingress and only the trigger account may invoke it, so Eventarc is its sole caller.
+# behind the Pub/Sub channel's topic. CUTOVER_ALERT_TRANSPORT tells the function which of the two it
+# is: the webhook demands Basic auth on every request; the Pub/Sub deployment has internal-only
+# ingress and only the trigger account may invoke it, so its push subscription is its sole caller.
 locals {
   event_functions = {
     provision-green = {
@@ -10,24 +15,30 @@ locals {
       account         = "provision-green"
       topic           = local.gcr_topic_id
       alert_transport = null
+      # Artifact Registry publishes without ordering keys; ordering would change nothing.
+      ordered = false
     }
     advance-release = {
       entry_point     = "advanceRelease"
       account         = "advance-release"
       topic           = google_pubsub_topic.deployment_events.id
       alert_transport = null
+      # Events carry the service as ordering key: one service's events are delivered one at a time.
+      ordered = true
     }
     rollback = {
       entry_point     = "rollback"
       account         = "rollback"
       topic           = google_pubsub_topic.rollback_requests.id
       alert_transport = null
+      ordered         = true
     }
     revert-on-alert-pubsub = {
       entry_point     = "revertOnAlert"
       account         = "revert-on-alert"
       topic           = google_pubsub_topic.alert_incidents.id
       alert_transport = "pubsub"
+      ordered         = false
     }
   }
 
@@ -49,7 +60,7 @@ resource "google_cloudfunctions2_function" "event" {
   build_config {
     runtime         = var.functions.runtime
     entry_point     = each.value.entry_point
-    service_account = var.functions.build_service_account
+    service_account = local.build_service_account
     # dist/ is uploaded already built: keep the buildpack from running `npm run build`.
     environment_variables = { GOOGLE_NODE_RUN_SCRIPTS = "" }
 
@@ -66,6 +77,7 @@ resource "google_cloudfunctions2_function" "event" {
     available_memory               = var.functions.memory
     timeout_seconds                = var.functions.timeout_seconds
     max_instance_count             = var.functions.max_instances
+    min_instance_count             = each.value.alert_transport == null ? 0 : var.functions.alert_min_instances
     ingress_settings               = "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     environment_variables = merge(
@@ -84,16 +96,8 @@ resource "google_cloudfunctions2_function" "event" {
     }
   }
 
-  event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = each.value.topic
-    service_account_email = google_service_account.trigger.email
-    # Transient failures reject so Pub/Sub redelivers; permanent ones are acknowledged by the code.
-    retry_policy = "RETRY_POLICY_RETRY"
-  }
-
   depends_on = [
+    time_sleep.iam_propagation,
     google_project_service.apis,
     google_secret_manager_secret_iam_member.webhook_accessor,
     google_secret_manager_secret_version.webhook_username,
@@ -111,7 +115,7 @@ resource "google_cloudfunctions2_function" "revert_on_alert_webhook" {
   build_config {
     runtime               = var.functions.runtime
     entry_point           = "revertOnAlert"
-    service_account       = var.functions.build_service_account
+    service_account       = local.build_service_account
     environment_variables = { GOOGLE_NODE_RUN_SCRIPTS = "" }
 
     source {
@@ -123,10 +127,12 @@ resource "google_cloudfunctions2_function" "revert_on_alert_webhook" {
   }
 
   service_config {
-    service_account_email          = google_service_account.function["revert-on-alert"].email
-    available_memory               = var.functions.memory
-    timeout_seconds                = 60
-    max_instance_count             = var.functions.max_instances
+    service_account_email = google_service_account.function["revert-on-alert"].email
+    available_memory      = var.functions.memory
+    timeout_seconds       = 60
+    max_instance_count    = var.functions.max_instances
+    # An alert must never wait for a cold start.
+    min_instance_count             = var.functions.alert_min_instances
     ingress_settings               = "ALLOW_ALL"
     all_traffic_on_latest_revision = true
     environment_variables = {
@@ -146,6 +152,7 @@ resource "google_cloudfunctions2_function" "revert_on_alert_webhook" {
   }
 
   depends_on = [
+    time_sleep.iam_propagation,
     google_project_service.apis,
     google_secret_manager_secret_iam_member.webhook_accessor,
     google_secret_manager_secret_version.webhook_username,

@@ -1,6 +1,7 @@
-# Least privilege, resource by resource. No primitive role (owner, editor, viewer) anywhere: the
-# controller administers only its services, acts only as their runtime accounts, tags only its
-# repository, publishes only to its topics, and reads monitoring.
+# Least privilege, narrowed to the calls the code makes. No primitive role (owner, editor, viewer)
+# and no broad predefined role: the controller gets, updates and reads revisions of its services
+# only, acts only as their runtime accounts, lists and moves tags of its repository only, reads
+# time series, and publishes only to its topics.
 
 locals {
   function_accounts = {
@@ -11,14 +12,29 @@ locals {
   }
 
   # What each function may do beyond administering the managed services and publishing events.
-  reads_monitoring = toset(["advance-release", "revert-on-alert"])
-  tags_images      = toset(["provision-green", "advance-release", "rollback"])
+  # advanceRelease judges steps (time series); revertOnAlert needs none (the incident says it all).
+  reads_monitoring = toset(["advance-release"])
+  # Every function may bootstrap a service's record (listTags resolves the stable's tag to a
+  # digest); advanceRelease tags the previous image on promotion, rollback finds rollback-* tags.
+  tags_images = toset(keys(local.function_accounts))
   # advanceRelease calls the candidate's tag URL with an ID token when smoke.authenticate is set.
   invokes_services = toset(["advance-release"])
+
+  # Exactly the Cloud Run calls of shared/adapters/gcp/cloud-run-platform.ts: GetService,
+  # UpdateService, GetRevision; operations are polled with run.operations.get (project level).
+  run_controller_permissions = ["run.services.get", "run.services.update", "run.revisions.get"]
+  # ListTags, CreateTag, UpdateTag of shared/adapters/gcp/artifact-registry.ts.
+  image_tagger_permissions = ["artifactregistry.tags.create", "artifactregistry.tags.list", "artifactregistry.tags.update"]
 
   service_function_pairs = {
     for pair in setproduct(keys(var.services), keys(local.function_accounts)) : "${pair[0]}/${pair[1]}" => {
       service  = pair[0]
+      function = pair[1]
+    }
+  }
+  runtime_function_pairs = {
+    for pair in setproduct(keys(local.inference_logs), keys(local.function_accounts)) : "${pair[0]}/${pair[1]}" => {
+      runtime  = pair[0]
       function = pair[1]
     }
   }
@@ -32,6 +48,8 @@ locals {
       topic  = pair[1] == "deployment_events" ? google_pubsub_topic.deployment_events.id : google_pubsub_topic.rollback_requests.id
     }
   }
+  pubsub_agent     = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  monitoring_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
 }
 
 resource "google_service_account" "function" {
@@ -45,18 +63,28 @@ resource "google_service_account" "function" {
 resource "google_service_account" "trigger" {
   project      = var.project_id
   account_id   = "cutover-trigger"
-  display_name = "cutover Eventarc triggers: invokes the event functions"
+  display_name = "cutover push subscriptions: invokes the event functions"
 }
 
+# One runtime account per service and color (keys "SERVICE/COLOR"): a color's revisions run as
+# its own account, the only writer of its own inference-log bucket.
 resource "google_service_account" "runtime" {
-  for_each = var.services
+  for_each = local.inference_logs
 
   project      = var.project_id
-  account_id   = "crun-${trim(substr(each.key, 0, 25), "-")}"
-  display_name = "Cloud Run runtime of ${each.key} (both colors)"
+  account_id   = "crun-${trim(substr(each.value.service, 0, 19), "-")}-${each.value.color}"
+  display_name = "Cloud Run runtime of ${each.value.service}, ${each.value.color}"
 }
 
-# --- The managed services: administer (update traffic, deploy revisions) and act as their runtime.
+# --- The managed services: get, update, read revisions; act as their runtime accounts.
+
+resource "google_project_iam_custom_role" "run_controller" {
+  project     = var.project_id
+  role_id     = "cutoverRunController"
+  title       = "cutover: update Cloud Run services"
+  description = "Reads and updates a Cloud Run service and reads its revisions; cannot create or delete services."
+  permissions = local.run_controller_permissions
+}
 
 resource "google_cloud_run_v2_service_iam_member" "controller" {
   for_each = local.service_function_pairs
@@ -64,15 +92,24 @@ resource "google_cloud_run_v2_service_iam_member" "controller" {
   project  = var.project_id
   location = var.region
   name     = google_cloud_run_v2_service.managed[each.value.service].name
-  role     = "roles/run.developer"
+  role     = google_project_iam_custom_role.run_controller.name
   member   = "serviceAccount:${google_service_account.function[each.value.function].email}"
 }
 
-resource "google_service_account_iam_member" "controller_act_as_runtime" {
-  for_each = local.service_function_pairs
+# Deploying a revision that runs as an account needs iam.serviceAccounts.actAs on it, and nothing more.
+resource "google_project_iam_custom_role" "act_as" {
+  project     = var.project_id
+  role_id     = "cutoverActAs"
+  title       = "cutover: deploy revisions that run as an account"
+  description = "iam.serviceAccounts.actAs only, granted on the managed services' runtime accounts."
+  permissions = ["iam.serviceAccounts.actAs"]
+}
 
-  service_account_id = google_service_account.runtime[each.value.service].name
-  role               = "roles/iam.serviceAccountUser"
+resource "google_service_account_iam_member" "controller_act_as_runtime" {
+  for_each = local.runtime_function_pairs
+
+  service_account_id = google_service_account.runtime[each.value.runtime].name
+  role               = google_project_iam_custom_role.act_as.name
   member             = "serviceAccount:${google_service_account.function[each.value.function].email}"
 }
 
@@ -114,36 +151,32 @@ resource "google_project_iam_member" "operations_reader" {
   member  = "serviceAccount:${google_service_account.function[each.key].email}"
 }
 
-# --- Monitoring: read time series and alert policies.
+# --- Monitoring: list time series (ListTimeSeries), nothing else.
 
-resource "google_project_iam_member" "monitoring_viewer" {
+resource "google_project_iam_custom_role" "metrics_reader" {
+  project     = var.project_id
+  role_id     = "cutoverMetricsReader"
+  title       = "cutover: read time series"
+  description = "monitoring.timeSeries.list only: advanceRelease measures blue and green."
+  permissions = ["monitoring.timeSeries.list"]
+}
+
+resource "google_project_iam_member" "metrics_reader" {
   for_each = local.reads_monitoring
 
   project = var.project_id
-  role    = "roles/monitoring.viewer"
+  role    = google_project_iam_custom_role.metrics_reader.name
   member  = "serviceAccount:${google_service_account.function[each.key].email}"
 }
 
-# --- Artifact Registry: read images and move tags in this one repository; no push, no delete.
+# --- Artifact Registry: list, create and move tags in this one repository; no push, no delete.
 
 resource "google_project_iam_custom_role" "image_tagger" {
   project     = var.project_id
   role_id     = "cutoverImageTagger"
-  title       = "cutover: read images and tag them"
-  description = "Reads images, versions and tags and creates or moves tags (rollback-*); cannot push or delete."
-  permissions = [
-    "artifactregistry.dockerimages.get",
-    "artifactregistry.dockerimages.list",
-    "artifactregistry.packages.get",
-    "artifactregistry.packages.list",
-    "artifactregistry.repositories.get",
-    "artifactregistry.tags.create",
-    "artifactregistry.tags.get",
-    "artifactregistry.tags.list",
-    "artifactregistry.tags.update",
-    "artifactregistry.versions.get",
-    "artifactregistry.versions.list",
-  ]
+  title       = "cutover: list and move image tags"
+  description = "Lists tags and creates or moves them (rollback-*); cannot read layers, push or delete."
+  permissions = local.image_tagger_permissions
 }
 
 resource "google_artifact_registry_repository_iam_member" "image_tagger" {
@@ -182,26 +215,30 @@ resource "google_pubsub_topic_iam_member" "monitoring_publisher" {
   project = var.project_id
   topic   = google_pubsub_topic.alert_incidents.name
   role    = "roles/pubsub.publisher"
-  member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-monitoring-notification.iam.gserviceaccount.com"
+  member  = local.monitoring_agent
 
   depends_on = [google_monitoring_notification_channel.pubsub]
 }
 
-# Pub/Sub's service agent forwards undeliverable messages to the dead-letter topic.
+# Pub/Sub's service agent forwards undeliverable messages to the dead-letter topic, and must be
+# able to acknowledge them on the source subscription.
 resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   project = var.project_id
   topic   = google_pubsub_topic.dead_letter.name
   role    = "roles/pubsub.publisher"
-  member  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  member  = local.pubsub_agent
 }
 
-# --- Triggers: Eventarc invokes the event functions as the trigger account.
+resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
+  for_each = local.event_functions
 
-resource "google_project_iam_member" "trigger_event_receiver" {
-  project = var.project_id
-  role    = "roles/eventarc.eventReceiver"
-  member  = "serviceAccount:${google_service_account.trigger.email}"
+  project      = var.project_id
+  subscription = google_pubsub_subscription.trigger[each.key].name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent
 }
+
+# --- Triggers: Pub/Sub pushes to the event functions as the trigger account (no Eventarc).
 
 resource "google_cloud_run_v2_service_iam_member" "trigger_invoker" {
   for_each = local.event_functions
@@ -213,11 +250,11 @@ resource "google_cloud_run_v2_service_iam_member" "trigger_invoker" {
   member   = "serviceAccount:${google_service_account.trigger.email}"
 }
 
-# Pub/Sub mints the push tokens of the trigger subscriptions as the trigger account.
+# Pub/Sub mints the push subscriptions' OIDC tokens as the trigger account.
 resource "google_service_account_iam_member" "trigger_token_creator" {
   service_account_id = google_service_account.trigger.name
   role               = "roles/iam.serviceAccountTokenCreator"
-  member             = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  member             = local.pubsub_agent
 }
 
 # Cloud Monitoring cannot present a Google identity: the webhook is public at the IAM layer and

@@ -16,12 +16,12 @@ locals {
   }
 
   # The service's release settings without their unset (null) keys, so cutover's own defaults apply.
-  # Nested objects are cleaned one level down; colors are rendered below. Filtering a one-key object
+  # Nested objects are cleaned one level down; colors come from color_settings. Filtering a one-key object
   # (`{ for k, v in { tags = ... } : ... if v != null }`) keeps or drops a key without a conditional,
   # whose two results would need the same object type.
   release_settings = {
     for id, s in var.services : id => merge(
-      { for k, v in s.release : k => v if v != null && !contains(["tags", "thresholds", "smoke", "colors"], k) },
+      { for k, v in s.release : k => v if v != null && !contains(["tags", "thresholds", "smoke"], k) },
       { for k, v in { tags = s.release.tags, thresholds = s.release.thresholds } : k => { for kk, vv in v : kk => vv if vv != null } if v != null },
       { for k, v in { smoke = s.release.smoke } : k => merge(
         { for kk, vv in v : kk => vv if vv != null && kk != "routes" },
@@ -33,13 +33,14 @@ locals {
     )
   }
 
-  # Each color's env: the configured values plus the bucket that holds that color's inference logs.
-  color_env = {
+  # Each color's settings: the bucket that holds its inference logs (the template's env[0], the one
+  # env entry cutover changes; see service.tf) and the runtime account that alone may write there.
+  color_settings = {
     for id, s in var.services : id => {
-      for color in local.colors : color => merge(
-        s.release.colors[color].env,
-        { (var.inference_log_env_name) = google_storage_bucket.inference_log["${id}/${color}"].name },
-      )
+      for color in local.colors : color => {
+        env            = { (var.inference_log_env_name) = google_storage_bucket.inference_log["${id}/${color}"].name }
+        serviceAccount = google_service_account.runtime["${id}/${color}"].email
+      }
     }
   }
 
@@ -48,7 +49,7 @@ locals {
     services = [for id, s in var.services : merge(local.release_settings[id], {
       service = "projects/${var.project_id}/locations/${var.region}/services/${id}"
       image   = s.image
-      colors  = { for color in local.colors : color => { env = local.color_env[id][color] } }
+      colors  = local.color_settings[id]
     })]
     topics = {
       deploymentEvents = google_pubsub_topic.deployment_events.name
@@ -69,7 +70,6 @@ locals {
     "cloudfunctions.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",
-    "eventarc.googleapis.com",
     "iam.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",

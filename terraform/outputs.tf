@@ -1,10 +1,11 @@
 output "services" {
-  description = "The managed Cloud Run services by ID: full name, URL and runtime service account."
+  description = "The managed Cloud Run services by ID: full name, URL, each color's runtime service account and the dashboard."
   value = {
     for id, s in google_cloud_run_v2_service.managed : id => {
-      name            = "projects/${var.project_id}/locations/${var.region}/services/${id}"
-      uri             = s.uri
-      service_account = google_service_account.runtime[id].email
+      name             = "projects/${var.project_id}/locations/${var.region}/services/${id}"
+      uri              = s.uri
+      service_accounts = { for color in local.colors : color => google_service_account.runtime["${id}/${color}"].email }
+      dashboard        = google_monitoring_dashboard.service[id].id
     }
   }
 }
@@ -48,15 +49,14 @@ output "dead_letter_subscription" {
   value       = google_pubsub_subscription.dead_letter.id
 }
 
-output "dead_letter_commands" {
-  description = "Shell commands that attach the dead-letter topic to each event function's trigger subscription (Eventarc creates those subscriptions, so Terraform cannot configure them)."
-  value = [
-    for key, f in google_cloudfunctions2_function.event : join(" && ", [
-      "SUB=$(gcloud eventarc triggers describe ${f.event_trigger[0].trigger} --location ${var.region} --format 'value(transport.pubsub.subscription)')",
-      "gcloud pubsub subscriptions update \"$SUB\" --dead-letter-topic ${google_pubsub_topic.dead_letter.id} --max-delivery-attempts 10",
-      "gcloud pubsub subscriptions add-iam-policy-binding \"$SUB\" --member serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com --role roles/pubsub.subscriber",
-    ])
-  ]
+output "trigger_subscriptions" {
+  description = "The push subscription of each event function (dead-lettered to cutover-dead-letter), by function."
+  value       = { for key, sub in google_pubsub_subscription.trigger : key => sub.id }
+}
+
+output "build_service_account" {
+  description = "The service account Cloud Build builds the functions as."
+  value       = local.build_service_account
 }
 
 output "prediction_metric" {

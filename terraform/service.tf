@@ -1,15 +1,19 @@
-# The managed services, created blue. Terraform owns their existence and settings; cutover owns what
-# a release changes. ignore_changes lists exactly those fields, so a plan after any release, promotion
-# or rollback is empty and no pipeline re-run is needed to bring state back in line:
+# The managed services, created blue. Terraform owns the service and its template (resources,
+# scaling, common env, ports, probes, VPC); cutover owns the image, the per-color settings, traffic,
+# tags and its annotations (README "Who owns what"). ignore_changes lists exactly the template
+# fields a cutover deploy writes (shared/adapters/gcp/cloud-run-template.ts TEMPLATE_WRITES), so a
+# plan after any release, promotion or rollback is empty, and a Terraform change of anything else
+# re-sends cutover's values for them:
 # - template[0].containers[0].image: the revision's image (a digest after the first release);
-# - template[0].containers[0].env: per-color values such as the inference-log bucket (an env list
-#   cannot be ignored entry by entry; env common to both colors is set at creation);
-# - template[0].revision and template[0].labels: the candidate's revision name and its color label;
-# - traffic: the split, always pinned to named revisions by cutover;
-# - annotations["cutover.dev/..."]: the release record. The google provider manages only the
-#   annotations in the configuration (the rest are in effective_annotations), so naming each key
-#   here guards against a configuration that ever sets one;
-# - client and client_version: set by gcloud or the console when someone deploys by hand.
+# - template[0].containers[0].env[0]: the color's inference-log bucket, always the first entry, so
+#   the env common to both colors (the entries after it) stays Terraform's;
+# - template[0].service_account: the color's runtime account;
+# - template[0].labels: the color label of the revision.
+# traffic is Optional+Computed in the provider (a plan keeps what is there when the configuration
+# sets none); it is listed anyway, as cutover always writes it. template[0].revision is NOT ignored:
+# cutover leaves it empty, so Terraform never re-sends a revision name (hashicorp/terraform-provider-
+# google#14569, #13410). Service annotations are not listed: the provider manages only the keys in
+# the configuration (effective_annotations holds the rest), and this one sets none.
 resource "google_cloud_run_v2_service" "managed" {
   for_each = var.services
 
@@ -21,7 +25,7 @@ resource "google_cloud_run_v2_service" "managed" {
   labels              = merge(var.labels, { cutover_service = each.key })
 
   template {
-    service_account = google_service_account.runtime[each.key].email
+    service_account = google_service_account.runtime["${each.key}/blue"].email
 
     scaling {
       min_instance_count = each.value.min_instances
@@ -42,8 +46,14 @@ resource "google_cloud_run_v2_service" "managed" {
         }
       }
 
+      # env[0]: blue's inference-log bucket; cutover sets the candidate color's value in its place.
+      env {
+        name  = var.inference_log_env_name
+        value = google_storage_bucket.inference_log["${each.key}/blue"].name
+      }
+
       dynamic "env" {
-        for_each = merge(each.value.env, local.color_env[each.key].blue)
+        for_each = each.value.env
         content {
           name  = env.key
           value = env.value
@@ -55,16 +65,10 @@ resource "google_cloud_run_v2_service" "managed" {
   lifecycle {
     ignore_changes = [
       template[0].containers[0].image,
-      template[0].containers[0].env,
-      template[0].revision,
+      template[0].containers[0].env[0],
+      template[0].service_account,
       template[0].labels,
       traffic,
-      annotations["cutover.dev/stable"],
-      annotations["cutover.dev/release"],
-      annotations["cutover.dev/release-id"],
-      annotations["cutover.dev/phase"],
-      annotations["cutover.dev/failed-images"],
-      annotations["cutover.dev/history"],
       client,
       client_version,
     ]

@@ -1,6 +1,7 @@
-# Inference logs: one bucket per service and color, so blue's and green's logs never mix. Both colors
-# run as the service's runtime account (cutover copies it from the stable revision), which is the
-# only principal this module lets write; a revision finds its bucket through its color's env.
+# Inference logs: one bucket per service and color, so blue's and green's logs never mix. Each color
+# runs as its own runtime account (cutover sets the color's account on every revision it deploys),
+# the only principal this module lets write that color's bucket: blue cannot write green's logs.
+# A revision finds its bucket through its color's env.
 resource "google_storage_bucket" "inference_log" {
   for_each = local.inference_logs
 
@@ -32,11 +33,14 @@ resource "google_storage_bucket_iam_member" "inference_log_writer" {
 
   bucket = google_storage_bucket.inference_log[each.key].name
   role   = "roles/storage.objectCreator"
-  member = "serviceAccount:${google_service_account.runtime[each.value.service].email}"
+  member = "serviceAccount:${google_service_account.runtime[each.key].email}"
 }
 
-# The functions' source: the built project, zipped and stored under its content hash so that a new
-# build redeploys the functions and an unchanged one does not.
+# The functions' source: exactly what they run and nothing else: package.json and
+# package-lock.json (the buildpack installs the production dependencies from them) and the compiled
+# dist/functions and dist/shared (`npm run build`). The rest of the repository (the local emulator,
+# the CLI, tests, Terraform, examples, node_modules) stays out. Stored under its content hash, so a
+# new build redeploys the functions and an unchanged one does not.
 resource "google_storage_bucket" "source" {
   project                     = var.project_id
   name                        = "${var.project_id}-cutover-source"
@@ -49,11 +53,25 @@ resource "google_storage_bucket" "source" {
   depends_on = [google_project_service.apis]
 }
 
+locals {
+  source_files = sort(concat(
+    ["package.json", "package-lock.json"],
+    tolist(fileset(var.source_dir, "dist/functions/**/*.js")),
+    tolist(fileset(var.source_dir, "dist/shared/**/*.js")),
+  ))
+}
+
 data "archive_file" "source" {
   type        = "zip"
-  source_dir  = var.source_dir
   output_path = "${path.root}/.terraform/cutover-source.zip"
-  excludes    = [".git", ".cutover", "node_modules", "coverage", "terraform", "test", "bench"]
+
+  dynamic "source" {
+    for_each = local.source_files
+    content {
+      filename = source.value
+      content  = file("${var.source_dir}/${source.value}")
+    }
+  }
 }
 
 resource "google_storage_bucket_object" "source" {

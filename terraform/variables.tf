@@ -30,20 +30,57 @@ variable "repository" {
 
 variable "repository_location" {
   type        = string
-  description = "Location of the Artifact Registry repository; null means the same as region."
+  description = "Location of the Artifact Registry repository (a region such as us-central1, or a multi-region: us, europe, asia); null means the same as region."
   default     = null
+
+  validation {
+    condition     = var.repository_location == null ? true : can(regex("^([a-z]+-[a-z]+[0-9]+|us|europe|asia)$", var.repository_location))
+    error_message = "repository_location must be a region such as us-central1, or us, europe or asia."
+  }
 }
 
 variable "create_gcr_topic" {
   type        = bool
-  description = "Create the Pub/Sub topic `gcr` that Artifact Registry publishes to. Leave false when it exists already (Google creates it when the Artifact Registry API is enabled, unless an org policy prevents that)."
-  default     = false
+  description = "Create the Pub/Sub topic `gcr` that Artifact Registry publishes to, as Google's Artifact Registry notification page asks. Set false when the project has it already (or import it: `terraform import 'module.cutover.google_pubsub_topic.gcr[0]' projects/PROJECT/topics/gcr`)."
+  default     = true
+
+  validation {
+    condition     = var.create_gcr_topic == true || var.create_gcr_topic == false
+    error_message = "create_gcr_topic must be true or false."
+  }
 }
 
 variable "enable_apis" {
   type        = bool
   description = "Enable the Google APIs the module needs. Disabling them again on destroy is never done."
   default     = true
+
+  validation {
+    condition     = var.enable_apis == true || var.enable_apis == false
+    error_message = "enable_apis must be true or false."
+  }
+}
+
+variable "iam_propagation_seconds" {
+  type        = number
+  description = "How long the first apply waits after granting the build and trigger accounts before building the functions and creating their push subscriptions. IAM changes usually apply within 2 minutes, sometimes 7 or more; a first apply that still fails with a permission error succeeds when re-run."
+  default     = 120
+
+  validation {
+    condition     = var.iam_propagation_seconds >= 0 && var.iam_propagation_seconds <= 900 && floor(var.iam_propagation_seconds) == var.iam_propagation_seconds
+    error_message = "iam_propagation_seconds must be a whole number from 0 to 900."
+  }
+}
+
+variable "max_delivery_attempts" {
+  type        = number
+  description = "Deliveries of one event to a function before its push subscription gives up and forwards it to cutover-dead-letter."
+  default     = 10
+
+  validation {
+    condition     = var.max_delivery_attempts >= 5 && var.max_delivery_attempts <= 100 && floor(var.max_delivery_attempts) == var.max_delivery_attempts
+    error_message = "max_delivery_attempts must be a whole number from 5 to 100 (Pub/Sub's limits)."
+  }
 }
 
 variable "source_dir" {
@@ -112,25 +149,23 @@ variable "services" {
         timeoutSeconds    = optional(number)
       }))
       onPushDuringRelease = optional(string)
-      colors = optional(object({
-        blue  = optional(object({ env = optional(map(string), {}) }), {})
-        green = optional(object({ env = optional(map(string), {}) }), {})
-      }), {})
     }), {})
   }))
   description = <<-EOT
     The Cloud Run services cutover manages, keyed by service ID. Per service:
     - image: `LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE`, no tag or digest (the image cutover follows);
       initial_tag: the tag deployed when Terraform creates the service (blue).
-    - container_port, cpu, memory, min_instances, max_instances, env, ingress: the service's settings.
-      env holds values common to both colors; per-color values go in release.colors.
+    - container_port, cpu, memory, min_instances, max_instances, env, ingress: the service's settings,
+      Terraform's to change at any time (cutover releases each change like an image push). env holds
+      values common to both colors; the per-color value is the inference-log bucket.
     - invokers: members allowed to call the service (roles/run.invoker).
     - deletion_protection: refuse `terraform destroy` of the service.
     - alerts: 5xx ratio, p95 latency (ms) and the band the mean prediction must stay in, held for
       duration_seconds before an incident opens (and revertOnAlert rolls back).
     - release: the service's entry of cutover's config, key for key (camelCase) as in
       shared/schemas/config.ts; unset keys take cutover's defaults. smoke.routes[].body is JSON text.
-      The module adds `service`, `image` and the inference-log bucket to each color's env.
+      The module adds `service`, `image` and each color's settings (its inference-log bucket as the
+      one per-color env value, and its runtime service account).
   EOT
 
   validation {
@@ -188,6 +223,20 @@ variable "services" {
       s.alerts.duration_seconds >= 0 && s.alerts.duration_seconds % 60 == 0
     ])
     error_message = "alerts: max_5xx_ratio must be in (0, 1), p95_latency_ms above 0, prediction_mean_min below prediction_mean_max, duration_seconds a multiple of 60."
+  }
+
+  validation {
+    condition = alltrue([for s in var.services :
+      can(regex("^([0-9]+(\\.[0-9]+)?|[0-9]+m)$", s.cpu)) && can(regex("^[0-9]+(Mi|Gi)$", s.memory)) &&
+      s.min_instances >= 0 && s.max_instances >= 1 && s.min_instances <= s.max_instances &&
+      s.container_port >= 1 && s.container_port <= 65535
+    ])
+    error_message = "Each service needs cpu such as \"1\" or \"500m\", memory such as \"512Mi\" or \"1Gi\", 0 <= min_instances <= max_instances with max_instances >= 1, and container_port 1 to 65535."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.services : alltrue([for k, v in s.env : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k))])])
+    error_message = "services[*].env keys must be environment variable names."
   }
 
   validation {
@@ -290,18 +339,34 @@ variable "webhook_username" {
 
 variable "functions" {
   type = object({
-    runtime               = optional(string, "nodejs20")
+    runtime               = optional(string, "nodejs22")
     memory                = optional(string, "512Mi")
     timeout_seconds       = optional(number, 300)
     max_instances         = optional(number, 10)
+    alert_min_instances   = optional(number, 1)
     build_service_account = optional(string)
   })
-  description = "Settings shared by the cutover functions: Node.js runtime, memory, timeout, instance limit, and build_service_account, the full resource name of the account Cloud Build uses (null: the project's default)."
+  description = "Settings shared by the cutover functions: Node.js runtime (nodejs22; Node 20 was decommissioned on 2026-10-30), memory, timeout, instance limit, alert_min_instances (warm instances of both revertOnAlert deployments, so an alert never waits for a cold start; 0 turns it off), and build_service_account, the full resource name (projects/P/serviceAccounts/EMAIL) of an existing account Cloud Build builds as (null: the module creates cutover-build with the documented roles)."
   default     = {}
 
   validation {
-    condition     = can(regex("^nodejs[0-9]+$", var.functions.runtime)) && var.functions.timeout_seconds >= 1 && var.functions.timeout_seconds <= 540 && var.functions.max_instances >= 1
-    error_message = "functions.runtime must be a Node.js runtime such as nodejs20, timeout_seconds 1 to 540 (event functions' limit) and max_instances at least 1."
+    condition     = can(regex("^nodejs(2[2-9]|[3-9][0-9])$", var.functions.runtime))
+    error_message = "functions.runtime must be nodejs22 or later (nodejs20 is decommissioned)."
+  }
+
+  validation {
+    condition     = var.functions.timeout_seconds >= 1 && var.functions.timeout_seconds <= 540 && var.functions.max_instances >= 1 && var.functions.alert_min_instances >= 0 && var.functions.alert_min_instances <= var.functions.max_instances
+    error_message = "functions.timeout_seconds must be 1 to 540, max_instances at least 1, alert_min_instances from 0 to max_instances."
+  }
+
+  validation {
+    condition     = can(regex("^[0-9]+(Mi|Gi)$", var.functions.memory))
+    error_message = "functions.memory must be a size such as 512Mi or 1Gi."
+  }
+
+  validation {
+    condition     = var.functions.build_service_account == null ? true : can(regex("^projects/[^/]+/serviceAccounts/[^/]+@[^/]+$", var.functions.build_service_account))
+    error_message = "functions.build_service_account must be projects/PROJECT/serviceAccounts/EMAIL."
   }
 }
 
@@ -320,12 +385,22 @@ variable "extra_notification_channels" {
   type        = list(string)
   description = "Further notification channel IDs (email, chat) added to every cutover alert policy."
   default     = []
+
+  validation {
+    condition     = alltrue([for c in var.extra_notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", c))])
+    error_message = "Each extra notification channel must be an ID such as projects/PROJECT/notificationChannels/123."
+  }
 }
 
 variable "labels" {
   type        = map(string)
   description = "Labels added to every resource that takes labels."
   default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", k)) && can(regex("^[a-z0-9_-]{0,63}$", v))])
+    error_message = "Label keys must start with a lowercase letter and hold lowercase letters, digits, _ or - (at most 63); values the same, possibly empty."
+  }
 }
 
 variable "load_balancer" {

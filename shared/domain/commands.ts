@@ -9,11 +9,18 @@ export interface TrafficTarget {
   tag?: string;
 }
 
-/** A new revision built from an existing revision's template with only image and color env changed. */
+/**
+ * A new revision built from the SERVICE's template (Terraform's latest desired settings) with only
+ * the image, the color env and the color's runtime account changed.
+ */
 export interface DeployRevision {
-  /** Short name of the new revision (starts with the service id). */
+  /**
+   * The name the record and traffic use for the new revision. The platform may name it itself
+   * (Cloud Run does: cutover leaves no name in the template); it then returns the record and
+   * traffic with this name replaced by the real one.
+   */
   revision: string;
-  /** Short name of the revision whose template is copied (the stable). */
+  /** The revision the release starts from (the stable, or the one a template change made); informational. */
   from: string;
   /** Image by digest. */
   image: string;
@@ -21,6 +28,8 @@ export interface DeployRevision {
   env: Record<string, string>;
   /** Stamped on the revision as the `cutover-color` label. */
   color: Color;
+  /** The color's runtime service account; absent keeps the service template's. */
+  serviceAccount?: string;
 }
 
 /**

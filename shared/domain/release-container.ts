@@ -8,6 +8,7 @@ import {
   type ReleaseInput,
   type Transition,
 } from './release-input.js';
+import { colorAccount } from './release-start.js';
 import { soleSplit } from './traffic.js';
 
 /**
@@ -82,6 +83,7 @@ export function rollbackContainer(
           image: input.image,
           env: ctx.config.colors[restored.color].env,
           color: restored.color,
+          ...colorAccount(ctx.config, restored.color),
         },
       },
       publish({

@@ -65,7 +65,11 @@ export function rollBack(
   const next: ServiceRecord = {
     ...record,
     release: ended,
-    failedImages: markFailed(record, release.candidate.image),
+    // A template-change release runs the stable image: the template failed, not the image.
+    failedImages:
+      release.candidate.image === record.stable.image
+        ? record.failedImages
+        : markFailed(record, release.candidate.image),
     history: remember(record, {
       id: release.id,
       image: release.candidate.image,

@@ -14,6 +14,11 @@ export interface Request {
 export type ReleaseInput =
   /** A tag of a followed image was pushed. `releaseId` is fresh, `image` is `repo@sha256:…`. */
   | { type: 'push'; releaseId: string; image: string; tag: string }
+  /**
+   * The service's template changed outside cutover (terraform apply): `revision` is the revision
+   * it made, ready at 0 %. Released like a push, with the stable image (release-template.ts).
+   */
+  | { type: 'template-change'; releaseId: string; revision: string }
   /** The candidate revision became ready. */
   | { type: 'candidate-ready'; releaseId: string }
   /** The candidate revision failed to start. */

@@ -11,6 +11,7 @@ import {
 } from './release-input.js';
 import { analyse, pauseOrResume, startShifting } from './release-shifting.js';
 import { startRelease } from './release-start.js';
+import { startTemplateRelease } from './release-template.js';
 
 export { activeRelease } from './release-input.js';
 export type { MachineContext, ReleaseInput, Transition } from './release-input.js';
@@ -33,6 +34,7 @@ export function transition(
   const service = ctx.config.service;
   if (input.type === 'push') return startRelease(record, input, ctx, service);
   if (input.type === 'rollback-container') return rollbackContainer(record, input, ctx);
+  if (input.type === 'template-change') return startTemplateRelease(record, input, ctx);
 
   const active = activeRelease(record);
   if (!active)

@@ -6,6 +6,7 @@ import { remember } from './release-endings.js';
 import type { MachineContext, ReleaseInput, Transition } from './release-input.js';
 import { otherColor, stepSplit } from './traffic.js';
 import { candidateVersion } from './version-tag.js';
+import type { Color } from '../schemas/config.js';
 
 type Push = Extract<ReleaseInput, { type: 'push' }>;
 
@@ -21,6 +22,15 @@ export function serviceId(service: string): string {
 export function candidateRevisionName(service: string, releaseId: string): string {
   const name = `${serviceId(service)}-${releaseId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   return name.slice(0, 63).replace(/-+$/, '');
+}
+
+/** The color's runtime service account as a DeployRevision field, when the config names one. */
+export function colorAccount(
+  config: MachineContext['config'],
+  color: Color,
+): { serviceAccount?: string } {
+  const account = config.colors[color].serviceAccount;
+  return account ? { serviceAccount: account } : {};
 }
 
 function unchanged(record: ServiceRecord, ignored: string, commands: Command[] = []): Transition {
@@ -111,6 +121,7 @@ export function startRelease(
       image: input.image,
       env: ctx.config.colors[color].env,
       color,
+      ...colorAccount(ctx.config, color),
     },
   });
   return {

@@ -29,6 +29,11 @@ export interface ServiceView {
    */
   written: TrafficTarget[];
   latestReadyRevision: string | null;
+  /**
+   * The revision made from the service's current template (short name), ready or not; null when
+   * unknown. One cutover did not make is a template change (Terraform) or an out-of-band deploy.
+   */
+  latestCreatedRevision: string | null;
   /** The service's main URL. */
   uri: string | null;
   /** The service's ingress setting; absent means `all`. */
@@ -55,7 +60,9 @@ export interface ServicePlatform {
   revision(service: string, revision: string): Promise<RevisionInfo | null>;
   /**
    * Applies the change guarded by `view.etag` and waits for the operation. Rejects with
-   * ConflictError on a stale etag and DeployFailedError when the new revision fails.
+   * ConflictError on a stale etag and DeployFailedError when the new revision fails. A deploy's
+   * revision may be named by the platform: the returned view (record, traffic) and the
+   * DeployFailedError carry the real name in place of `deploy.revision`.
    */
   update(view: ServiceView, change: ServiceChange): Promise<ServiceView>;
 }

@@ -129,6 +129,11 @@ export const ColorSettings = z
   .object({
     /** Env values that differ per color, e.g. the bucket that holds this color's inference logs. */
     env: z.record(EnvName, z.string()).default({}),
+    /**
+     * The runtime service account this color's revisions run as, so each color can be the only
+     * writer of its own storage; unset keeps the service template's account.
+     */
+    serviceAccount: z.email().optional(),
   })
   .strict();
 export type ColorSettings = z.infer<typeof ColorSettings>;

@@ -8,6 +8,7 @@ import type { Delivery } from '../domain/deliveries.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
 import { smokeTest } from './smoke-test.js';
+import { templateChangeDecision } from './template-change.js';
 
 type Shifting = Extract<Release, { phase: 'shifting' }>;
 
@@ -20,7 +21,8 @@ export interface Trigger {
 /**
  * Moves the active release of one service on by one decision, whatever its phase: a
  * provisioning candidate is checked for readiness, a ready one smoke tested, a shifting one
- * measured and judged. Triggers naming another release or step are stale and ignored.
+ * measured and judged. Triggers naming another release or step are stale and ignored. Between
+ * releases a tick releases a template change made outside cutover (template-change.ts).
  */
 export async function advanceService(
   deps: Deps,
@@ -36,6 +38,9 @@ export async function advanceService(
       const ctx = { config, now: deps.clock.now() };
       const active = activeRelease(record);
       const stale = staleness(active, trigger);
+      const template = !active && trigger.releaseId === undefined;
+      const change = template ? templateChangeDecision(deps, config, record, view) : null;
+      if (change) return change;
       if (!active || stale) return noop(record, stale ?? 'no active release');
       const input = await nextInput(deps, config, record, active, view);
       return input

@@ -8,7 +8,7 @@ import type { ServiceConfig } from '../schemas/config.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
 
-type Decidable = Exclude<ReleaseInput, { type: 'push' | 'rollback-container' }>;
+type Decidable = Exclude<ReleaseInput, { type: 'push' | 'rollback-container' | 'template-change' }>;
 
 /** Applies one input that needs no extra reads (alert, traffic rollback, promote, pause, resume). */
 export async function applyInput(

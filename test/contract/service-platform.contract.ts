@@ -36,6 +36,17 @@ export const recordOf = (stable: string, releaseId?: string): ServiceRecord => (
   history: [],
 });
 
+/** The record with its release's candidate named `revision`. */
+const withCandidate = (record: ServiceRecord, revision: string): ServiceRecord => ({
+  ...record,
+  release: record.release
+    ? { ...record.release, candidate: { ...record.release.candidate, revision } }
+    : null,
+});
+
+/** The candidate's revision as the platform named it (the record carries the name). */
+const candidateOf = (view: ServiceView): string => view.record?.release?.candidate.revision ?? '';
+
 let counter = 0;
 
 /** A fresh service per test, with a stable revision serving 100% under the `blue` tag. */
@@ -82,7 +93,7 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
         { revision: seed.revision, percent: 100, tag: 'blue' },
         { revision: green, percent: 0, tag: 'green' },
       ],
-      record: recordOf(seed.revision, 'r1'),
+      record: withCandidate(recordOf(seed.revision, 'r1'), green),
       deploy: {
         revision: green,
         from: seed.revision,
@@ -130,9 +141,12 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
       expect((await h.platform.get(seed.name)).record).toEqual(seed.record);
     });
 
-    it('deploys from the stable template changing only image, color env and color label', async () => {
-      const { seed, view, green } = await seeded();
-      const after = await h.platform.update(view, deployGreen(seed, green));
+    it('deploys from the service template changing only image, color env and color label', async () => {
+      const { seed, view, green: asked } = await seeded();
+      const after = await h.platform.update(view, deployGreen(seed, asked));
+      // The platform may name the revision itself: the record and the traffic carry that name.
+      const green = candidateOf(after);
+      expect(after.written).toContainEqual({ revision: green, percent: 0, tag: 'green' });
       const stable = await h.template(seed.name, seed.revision);
       const made = await h.template(seed.name, green);
       expect(made.image).toBe(V2);
@@ -147,12 +161,14 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
         state: 'ready',
       });
       expect(after.latestReadyRevision).toBe(green);
-      expect(after.record).toEqual(recordOf(seed.revision, 'r1'));
+      expect(after.latestCreatedRevision).toBe(green);
+      expect(after.record).toEqual(withCandidate(recordOf(seed.revision, 'r1'), green));
     });
 
     it('reports traffic as served, with a URL per tag', async () => {
-      const { seed, view, green } = await seeded();
-      const deployed = await h.platform.update(view, deployGreen(seed, green));
+      const { seed, view, green: asked } = await seeded();
+      const deployed = await h.platform.update(view, deployGreen(seed, asked));
+      const green = candidateOf(deployed);
       const traffic = [
         { revision: seed.revision, percent: 90, tag: 'blue' },
         { revision: green, percent: 10, tag: 'green' },
@@ -168,12 +184,16 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
     });
 
     it('raises DeployFailedError when the new revision fails, leaving traffic as it was', async () => {
-      const { seed, view, green } = await seeded();
+      const { seed, view, green: asked } = await seeded();
       h.setStarter(() => ({ ready: false, message: 'container failed to listen on PORT=8080' }));
-      const write = h.platform.update(view, deployGreen(seed, green));
-      await expect(write).rejects.toBeInstanceOf(DeployFailedError);
-      await expect(write).rejects.toMatchObject({ revision: green });
+      const error: unknown = await h.platform
+        .update(view, deployGreen(seed, asked))
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(DeployFailedError);
       const read = await h.platform.get(seed.name);
+      const green = candidateOf(read);
+      expect(error).toMatchObject({ revision: green });
+      expect(read.latestCreatedRevision).toBe(green);
       expect(read.traffic).toEqual(view.traffic);
       expect(await h.platform.revision(seed.name, green)).toMatchObject({ state: 'failed' });
     });

@@ -55,6 +55,8 @@ interface FakeService {
   revisions: Map<string, FakeRevision>;
   traffic: Array<{ revision: string; percent: number; tag: string | null }>;
   latestReady: string | null;
+  /** The revision made from the service's current template: a deploy copies its template. */
+  latestCreated: string;
 }
 
 type Method = 'get' | 'revision' | 'update';
@@ -62,7 +64,8 @@ type Method = 'get' | 'revision' | 'update';
 /**
  * An in-memory Cloud Run, honest where cutover relies on it: every write changes the etag and a
  * stale one is a ConflictError; traffic must name existing revisions and add up to 100; a deploy
- * copies the `from` template and changes only image, color env and color label; a revision that
+ * copies the service's template (its latest created revision's) and changes only image, color env
+ * and color label; a revision that
  * fails to start raises DeployFailedError and leaves traffic as it was (the record is written,
  * as Cloud Run stores the spec); tagged targets get their own URL.
  */
@@ -97,6 +100,7 @@ export class FakePlatform implements ServicePlatform {
       revisions: new Map([[seed.revision, revision]]),
       traffic: [{ revision: seed.revision, percent: 100, tag: seed.tag ?? null }],
       latestReady: seed.revision,
+      latestCreated: seed.revision,
     });
     return this.view(this.require(seed.name));
   }
@@ -114,6 +118,21 @@ export class FakePlatform implements ServicePlatform {
   /** A concurrent writer: the service gets a new etag, so a write with the old one conflicts. */
   touch(service: string): void {
     this.require(service).etag = this.nextEtag();
+  }
+
+  /**
+   * What `terraform apply` of a template change does: a new revision from the service's template
+   * with `change` applied, named by the platform, ready, at 0% (traffic is left as it was).
+   */
+  applyTemplate(service: string, change: Partial<FakeTemplate>): string {
+    const s = this.require(service);
+    const template = { ...structuredClone(s.revisions.get(s.latestCreated)!.template), ...change };
+    const name = `${serviceId(service)}-${String(s.revisions.size + 1).padStart(5, '0')}-tfm`;
+    s.revisions.set(name, { name, template, state: 'ready', detail: 'Ready' });
+    s.latestCreated = name;
+    s.latestReady = name;
+    s.etag = this.nextEtag();
+    return name;
   }
 
   template(service: string, revision: string): FakeTemplate | null {
@@ -148,6 +167,7 @@ export class FakePlatform implements ServicePlatform {
     if (created) known.add(created.name);
     validateTraffic(change, known);
     if (created) s.revisions.set(created.name, created);
+    if (created) s.latestCreated = created.name;
     s.annotations = mergeRecord(s.annotations, change.record);
     s.etag = this.nextEtag();
     if (created?.state === 'failed')
@@ -170,13 +190,7 @@ export class FakePlatform implements ServicePlatform {
 
   private deploy(s: FakeService, change: ServiceChange): FakeRevision {
     const deploy = change.deploy!;
-    const from = s.revisions.get(deploy.from);
-    if (!from)
-      throw new PermanentError(
-        'GetRevision',
-        'NOT_FOUND',
-        `revision ${deploy.from} of ${s.name} does not exist`,
-      );
+    const from = s.revisions.get(s.latestCreated)!;
     if (s.revisions.has(deploy.revision))
       throw new PermanentError(
         'UpdateService',
@@ -196,6 +210,7 @@ export class FakePlatform implements ServicePlatform {
       template.env[name] = value;
     }
     template.labels[COLOR_LABEL] = deploy.color;
+    if (deploy.serviceAccount) template.serviceAccount = deploy.serviceAccount;
     const started = this.starter(deploy.revision, structuredClone(template));
     return started.ready
       ? { name: deploy.revision, template, state: 'ready', detail: 'Ready' }
@@ -216,6 +231,7 @@ export class FakePlatform implements ServicePlatform {
         ...(t.tag ? { tag: t.tag } : {}),
       })),
       latestReadyRevision: s.latestReady,
+      latestCreatedRevision: s.latestCreated,
       uri: url(null),
     };
   }

@@ -1,10 +1,10 @@
 /**
  * The module's rendering of cutover's config (terraform/main.tf, locals `release_settings`,
- * `color_env`, `cutover_config`), mirrored in TypeScript so a test can validate what the functions
+ * `color_settings`, `cutover_config`), mirrored in TypeScript so a test can validate what the functions
  * will receive. Keep it line for line with the HCL:
  * - release settings lose their null keys, and the nested tags/thresholds/smoke/routes one level down;
  * - a route's `body` is JSON text, decoded;
- * - service, image and both colors' env (plus the inference-log bucket) are added;
+ * - service, image and both colors' settings (inference-log bucket, runtime account) are added;
  * - top-level null values are dropped.
  */
 
@@ -47,7 +47,7 @@ export function inferenceLogBucket(projectId: string, id: string, color: string)
 
 function releaseSettings(release: Json | null | undefined): Json {
   const r = release ?? {};
-  const out: Json = compact(r, ['tags', 'thresholds', 'smoke', 'colors']);
+  const out: Json = compact(r, ['tags', 'thresholds', 'smoke']);
   for (const key of ['tags', 'thresholds']) if (isSet(r[key])) out[key] = compact(r[key]);
   const smoke = r.smoke;
   if (isSet(smoke)) {
@@ -63,16 +63,18 @@ function releaseSettings(release: Json | null | undefined): Json {
   return out;
 }
 
-function colorEnv(input: ModuleInput, id: string, release: Json | null | undefined): Json {
-  const colors = (release?.colors ?? {}) as Record<string, { env?: Record<string, string> } | undefined>;
+/** `"crun-${trim(substr(SERVICE, 0, 19), "-")}-${color}"` (iam.tf), at most 30 characters. */
+export function runtimeAccount(projectId: string, id: string, color: string): string {
+  return `crun-${id.slice(0, 19).replace(/^-+|-+$/g, '')}-${color}@${projectId}.iam.gserviceaccount.com`;
+}
+
+function colorSettings(input: ModuleInput, id: string): Json {
   return Object.fromEntries(
     COLORS.map((color) => [
       color,
       {
-        env: {
-          ...(colors[color]?.env ?? {}),
-          [input.inference_log_env_name]: inferenceLogBucket(input.project_id, id, color),
-        },
+        env: { [input.inference_log_env_name]: inferenceLogBucket(input.project_id, id, color) },
+        serviceAccount: runtimeAccount(input.project_id, id, color),
       },
     ]),
   );
@@ -88,7 +90,7 @@ export function renderConfig(input: ModuleInput): Json {
       ...releaseSettings(s.release),
       service: `projects/${input.project_id}/locations/${input.region}/services/${id}`,
       image: s.image,
-      colors: colorEnv(input, id, s.release),
+      colors: colorSettings(input, id),
     })),
     topics: input.topics,
     predictionMetric: input.predictionMetric,

@@ -66,8 +66,14 @@ describe('the config the module renders for the example', () => {
     const { colors: _sampleColors, ...expectedSettings } = expected.services[0]!;
     expect(settings).toEqual(expectedSettings);
     expect(colors).toEqual({
-      blue: { env: { INFERENCE_LOG_BUCKET: 'cutover-demo-leakage-model-inference-blue' } },
-      green: { env: { INFERENCE_LOG_BUCKET: 'cutover-demo-leakage-model-inference-green' } },
+      blue: {
+        env: { INFERENCE_LOG_BUCKET: 'cutover-demo-leakage-model-inference-blue' },
+        serviceAccount: 'crun-leakage-model-blue@cutover-demo.iam.gserviceaccount.com',
+      },
+      green: {
+        env: { INFERENCE_LOG_BUCKET: 'cutover-demo-leakage-model-inference-green' },
+        serviceAccount: 'crun-leakage-model-green@cutover-demo.iam.gserviceaccount.com',
+      },
     });
     expect(config.topics).toEqual({
       deploymentEvents: 'cutover-deployment-events',

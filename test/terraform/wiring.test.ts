@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRecord } from '../../shared/schemas/record-codec.js';
 import { first, loadTfFiles, moduleOf } from './hcl.js';
 import { referencesIn, unresolvedReferences } from './references.js';
 
@@ -58,15 +57,19 @@ describe('terraform wiring', () => {
     ]);
   });
 
-  it("triggers every event function from a topic the module declares, with an explicit retry policy", () => {
-    const triggered = deployedFunctions().filter((f) => f.body.event_trigger);
-    expect(triggered).toHaveLength(4);
+  it('invokes every event function from a push subscription of a topic the module declares', () => {
+    const functions = deployedFunctions();
+    expect(functions.filter((f) => f.body.event_trigger)).toEqual([]);
+    const sub = mod.resources.google_pubsub_subscription?.trigger ?? {};
+    expect(sub.for_each).toBe('${local.event_functions}');
+    const push = first(sub.push_config);
+    expect(push.push_endpoint).toBe(
+      '${google_cloudfunctions2_function.event[each.key].service_config[0].uri}/${each.value.topic}',
+    );
+    expect(first(push.oidc_token).service_account_email).toBe('${google_service_account.trigger.email}');
     const byEntry: Record<string, string[]> = {};
-    for (const f of triggered) {
-      const trigger = first(f.body.event_trigger);
-      expect(trigger.event_type, f.key).toBe('google.cloud.pubsub.topic.v1.messagePublished');
-      expect(trigger.retry_policy, f.key).toMatch(/^RETRY_POLICY_(RETRY|DO_NOT_RETRY)$/);
-      const topics = topicsReached(String(trigger.pubsub_topic), f.entry);
+    for (const f of functions.filter((f) => f.key.startsWith('event['))) {
+      const topics = topicsReached(String(sub.topic), f.entry);
       expect(topics, f.key).not.toEqual([]);
       (byEntry[entryPoint(f)] ??= []).push(...topics);
     }
@@ -76,6 +79,75 @@ describe('terraform wiring', () => {
       rollback: ['rollback_requests'],
       revertOnAlert: ['alert_incidents'],
     });
+  });
+
+  it('dead-letters every push subscription and retries with backoff', () => {
+    const sub = mod.resources.google_pubsub_subscription?.trigger ?? {};
+    expect(first(sub.dead_letter_policy)).toEqual({
+      dead_letter_topic: '${google_pubsub_topic.dead_letter.id}',
+      max_delivery_attempts: '${var.max_delivery_attempts}',
+    });
+    expect(first(sub.retry_policy)).toMatchObject({ minimum_backoff: '10s', maximum_backoff: '600s' });
+    const agent = mod.resources.google_pubsub_subscription_iam_member?.dead_letter_subscriber;
+    expect(agent).toMatchObject({
+      for_each: '${local.event_functions}',
+      subscription: '${google_pubsub_subscription.trigger[each.key].name}',
+      role: 'roles/pubsub.subscriber',
+    });
+    expect(Object.keys(mod.outputs)).not.toContain('dead_letter_commands');
+  });
+
+  it('orders the deployment events per service, and only where publishers set ordering keys', () => {
+    const entries = mod.locals.event_functions as Record<string, Body>;
+    expect(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, v.ordered]))).toEqual({
+      'provision-green': false,
+      'advance-release': true,
+      rollback: true,
+      'revert-on-alert-pubsub': false,
+    });
+    expect(mod.resources.google_pubsub_subscription?.trigger?.enable_message_ordering).toBe(
+      '${each.value.ordered}',
+    );
+  });
+
+  it('creates the gcr topic by default, runs nodejs22 and keeps the alert functions warm', () => {
+    expect(mod.variables.create_gcr_topic?.default).toBe(true);
+    const functions = String(mod.variables.functions?.type);
+    expect(functions).toMatch(/runtime\s*=\s*optional\(string,\s*"nodejs22"\)/);
+    expect(functions).toMatch(/alert_min_instances\s*=\s*optional\(number,\s*1\)/);
+    const webhook = mod.resources.google_cloudfunctions2_function?.revert_on_alert_webhook ?? {};
+    expect(first(webhook.service_config).min_instance_count).toBe('${var.functions.alert_min_instances}');
+    const event = mod.resources.google_cloudfunctions2_function?.event ?? {};
+    expect(first(event.service_config).min_instance_count).toBe(
+      '${each.value.alert_transport == null ? 0 : var.functions.alert_min_instances}',
+    );
+  });
+
+  it('builds as a dedicated account with the documented roles, after IAM has propagated', () => {
+    expect(mod.locals.build_roles).toBe(
+      '${toset(["roles/logging.logWriter", "roles/artifactregistry.writer", "roles/storage.objectAdmin"])}',
+    );
+    for (const f of deployedFunctions()) {
+      expect(first(f.body.build_config).service_account, f.key).toBe('${local.build_service_account}');
+      expect(f.body.depends_on, f.key).toContain('${time_sleep.iam_propagation}');
+    }
+    expect(mod.resources.google_pubsub_subscription?.trigger?.depends_on).toContain(
+      '${time_sleep.iam_propagation}',
+    );
+    expect(mod.resources.time_sleep?.iam_propagation?.create_duration).toBe(
+      '${var.iam_propagation_seconds}s',
+    );
+    expect((mod.locals.apis as string)).not.toContain('eventarc');
+  });
+
+  it('draws one dashboard per service with blue vs green charts and the alert thresholds', () => {
+    const dashboard = mod.resources.google_monitoring_dashboard?.service ?? {};
+    expect(dashboard.for_each).toBe('${var.services}');
+    const charts = String(mod.locals.dashboard_charts);
+    for (const title of ['Requests per second', '5xx ratio', 'p95 latency', 'Mean prediction'])
+      expect(charts).toContain(title);
+    for (const threshold of ['s.alerts.max_5xx_ratio', 's.alerts.p95_latency_ms', 's.alerts.prediction_mean_max', 's.alerts.prediction_mean_min'])
+      expect(charts).toContain(`value = ${threshold}`);
   });
 
   it('names the topics as cutover expects them', () => {
@@ -165,33 +237,9 @@ describe('terraform wiring', () => {
     }
   });
 
-  it('validates every required variable and the service settings', () => {
-    for (const [name, v] of Object.entries(mod.variables)) {
-      if (!('default' in v)) expect(v.validation, name).toBeDefined();
-    }
+  it('validates every variable and the service settings', () => {
+    for (const [name, v] of Object.entries(mod.variables)) expect(v.validation, name).toBeDefined();
     expect((mod.variables.services?.validation as unknown[]).length).toBeGreaterThanOrEqual(5);
-  });
-
-  it('leaves image, traffic and the cutover.dev/ annotations to the controller', () => {
-    const service = mod.resources.google_cloud_run_v2_service?.managed ?? {};
-    const ignored = first(service.lifecycle).ignore_changes as string[];
-    const sample = {
-      stable: { revision: 'svc-00001-abc', image: 'h/p/r/i@sha256:1', color: 'blue' as const },
-      release: {
-        phase: 'provisioning' as const,
-        id: 'r1',
-        candidate: { revision: 'svc-00002-def', image: 'h/p/r/i@sha256:2', color: 'green' as const },
-        tag: '2.0.0',
-        startedAt: '2026-01-01T00:00:00Z',
-      },
-      failedImages: [],
-      history: [],
-    };
-    const annotations = Object.keys(encodeRecord(sample)).map((k) => `\${annotations["${k}"]}`);
-    expect(annotations).toHaveLength(6);
-    expect(ignored).toEqual(
-      expect.arrayContaining(['${template[0].containers[0].image}', '${traffic}', ...annotations]),
-    );
   });
 
   it.each(['error_ratio', 'latency', 'prediction_drift'])(

@@ -41,6 +41,7 @@ describe('cutover status rendering', () => {
     name: SERVICE,
     etag: '"e"',
     latestReadyRevision: 'lm-2',
+    latestCreatedRevision: 'lm-2',
     uri: 'http://127.0.0.1:1',
     traffic: [
       { revision: 'lm-1', percent: 75, tag: 'blue', url: 'http://127.0.0.1:2' },

@@ -95,6 +95,9 @@ export function toServiceView(service: RunService): ServiceView {
     traffic,
     written,
     latestReadyRevision: latest ? shortRevision(latest) : null,
+    latestCreatedRevision: service.latestCreatedRevision
+      ? shortRevision(service.latestCreatedRevision)
+      : null,
     uri: blank(service.uri),
     ingress: ingressFromApi(service.ingress),
   };

@@ -3,22 +3,25 @@ import type { RevisionsClient, ServicesClient } from '@google-cloud/run';
 import { DeployFailedError, PermanentError } from '../../errors.js';
 import { mergeRecord } from '../../schemas/record-codec.js';
 import type {
+  DeployRevision,
   RevisionInfo,
   ServiceChange,
   ServicePlatform,
   ServiceView,
 } from '../../ports/service-platform.js';
-import { grpcCode } from './grpc-errors.js';
+import { grpcCode, toCutoverError } from './grpc-errors.js';
 import { operationError } from './cloud-run-operation-errors.js';
 import { NO_GAX_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import {
   conditionDetail,
   conditionState,
   plain,
+  shortRevision,
   toRevisionInfo,
   toServiceView,
   type RunService,
 } from './cloud-run-mapping.js';
+import { renamedChange } from './cloud-run-deploy.js';
 import { templateFrom } from './cloud-run-template.js';
 
 const REVISION_TARGET = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
@@ -32,7 +35,9 @@ export interface CloudRunPlatformOptions {
 /**
  * ServicePlatform on the Cloud Run Admin API v2. Every write is one UpdateService carrying the
  * whole service as read (no update mask, so nothing relies on mask support), the etag as read,
- * the full list of REVISION traffic targets and the merged `cutover.dev/` annotations.
+ * the full list of REVISION traffic targets and the merged `cutover.dev/` annotations. A deploy is
+ * two: the unnamed revision from the service's template first, then traffic and record naming the
+ * revision as Cloud Run named it.
  */
 export class CloudRunPlatform implements ServicePlatform {
   /** The raw service behind each view this adapter returned, so update() need not re-read it. */
@@ -69,9 +74,68 @@ export class CloudRunPlatform implements ServicePlatform {
       );
     }
     const current = this.raw.get(view) ?? (await this.getService(view.name));
+    if (!change.deploy) return this.write(view.name, current, view.etag, change);
+    const deployed = await this.deploy(view.name, current, view.etag, change.deploy);
+    const renamed = renamedChange(change, deployed.revision);
+    if (deployed.failure === null)
+      return this.write(view.name, deployed.service, deployed.service.etag ?? '', renamed);
+    // The record is written (the release knows its failed candidate); traffic stays off it.
+    await this.write(view.name, deployed.service, deployed.service.etag ?? '', {
+      ...renamed,
+      traffic: renamed.traffic.filter((t) => t.revision !== deployed.revision),
+    });
+    throw new DeployFailedError(view.name, deployed.revision, deployed.failure);
+  }
+
+  /**
+   * Makes the new revision from the service's own template (templateFrom), unnamed, with traffic
+   * and annotations as read; waits for it. Answers the service after, the revision Cloud Run
+   * created, and why it failed to start (null when it is ready).
+   */
+  private async deploy(
+    name: string,
+    current: RunService,
+    etag: string,
+    deploy: DeployRevision,
+  ): Promise<{ service: RunService; revision: string; failure: string | null }> {
+    const before = current.latestCreatedRevision ?? '';
+    const body: RunService = { ...current, etag, template: templateFrom(current.template, deploy) };
+    const [operation] = await withRetry(
+      'UpdateService',
+      () => this.options.services.updateService({ service: body }, NO_GAX_RETRY),
+      this.retryOptions(name),
+    );
+    let failure: string | null = null;
+    let service: RunService;
+    try {
+      const [response] = await operation.promise();
+      service = plain(response);
+      if (conditionState(service.terminalCondition) === 'CONDITION_FAILED')
+        failure = conditionDetail(service.terminalCondition);
+      if (!service.etag || !service.latestCreatedRevision) service = await this.getService(name);
+    } catch (error) {
+      // A revision that cannot start fails the operation; anything else is the write's own error.
+      service = await this.getService(name);
+      const created = service.latestCreatedRevision ?? '';
+      if (!created || created === before) throw toCutoverError('UpdateService', error, name);
+      failure = (error as Error).message;
+    }
+    const revision = shortRevision(service.latestCreatedRevision ?? '');
+    if (!revision)
+      throw new PermanentError('UpdateService', 'INTERNAL', `${name} reports no created revision`);
+    return { service, revision, failure };
+  }
+
+  /** One traffic-and-record UpdateService of the service as read, guarded by `etag`. */
+  private async write(
+    name: string,
+    current: RunService,
+    etag: string,
+    change: Omit<ServiceChange, 'deploy'>,
+  ): Promise<ServiceView> {
     const body: RunService = {
       ...current,
-      etag: view.etag,
+      etag,
       annotations: mergeRecord(current.annotations, change.record),
       traffic: change.traffic.map((t) => ({
         type: REVISION_TARGET,
@@ -80,34 +144,23 @@ export class CloudRunPlatform implements ServicePlatform {
         tag: t.tag ?? '',
       })),
     };
-    if (change.deploy) {
-      const name = `${view.name}/revisions/${change.deploy.from}`;
-      const [from] = await withRetry(
-        'GetRevision',
-        () => this.options.revisions.getRevision({ name }, NO_GAX_RETRY),
-        this.retryOptions(name),
-      );
-      body.template = templateFrom(from, change.deploy);
-    }
     const [operation] = await withRetry(
       'UpdateService',
       () => this.options.services.updateService({ service: body }, NO_GAX_RETRY),
-      this.retryOptions(view.name),
+      this.retryOptions(name),
     );
     let done: RunService;
     try {
       const [response] = await operation.promise();
       done = plain(response);
     } catch (error) {
-      throw operationError(error, view.name, change);
+      throw operationError(error, name, change);
     }
     const failed = conditionState(done.terminalCondition) === 'CONDITION_FAILED';
     const detail = conditionDetail(done.terminalCondition);
-    if (failed && change.deploy)
-      throw new DeployFailedError(view.name, change.deploy.revision, detail);
     // An operation response without an etag or traffic status is not enough to decide on: re-read.
     const after =
-      done.etag && done.trafficStatuses?.length ? this.view(done) : await this.get(view.name);
+      done.etag && done.trafficStatuses?.length ? this.view(done) : await this.get(name);
     // A traffic-only update may report the service failed because an earlier revision is (the
     // condition covers the latest created revision); it failed only if the traffic did not move.
     if (failed && !servesAsAsked(after, change))
@@ -135,7 +188,7 @@ export class CloudRunPlatform implements ServicePlatform {
   }
 }
 
-function servesAsAsked(view: ServiceView, change: ServiceChange): boolean {
+function servesAsAsked(view: ServiceView, change: Omit<ServiceChange, 'deploy'>): boolean {
   const key = (revision: string, percent: number, tag: string | null | undefined): string =>
     `${revision}|${percent}|${tag ?? ''}`;
   const served = new Set(view.traffic.map((t) => key(t.revision, t.percent, t.tag)));

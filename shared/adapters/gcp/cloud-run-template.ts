@@ -1,6 +1,5 @@
 import type { protos } from '@google-cloud/run';
 import type { DeployRevision } from '../../ports/service-platform.js';
-import type { RunRevision } from './cloud-run-mapping.js';
 
 type RevisionTemplate = protos.google.cloud.run.v2.IRevisionTemplate;
 type EnvVar = protos.google.cloud.run.v2.IEnvVar;
@@ -8,6 +7,19 @@ type EnvVar = protos.google.cloud.run.v2.IEnvVar;
 /** The label a deployed revision carries with its color. */
 // GCP label keys allow only lowercase letters, digits, '_' and '-': no prefix/ form here.
 export const COLOR_LABEL = 'cutover-color';
+
+/**
+ * Every field of the service's template a cutover deploy changes, in the google provider's
+ * attribute terms (`google_cloud_run_v2_service`). The Terraform module ignores each (README "Who
+ * owns what"; test/terraform/ownership.test.ts compares the three). `template.revision` is not
+ * here: cutover clears it, so Terraform never re-sends a revision name cutover chose.
+ */
+export const TEMPLATE_WRITES = [
+  'template[0].containers[0].image',
+  'template[0].containers[0].env[0]',
+  'template[0].labels',
+  'template[0].service_account',
+] as const;
 
 /** Namespaces the v2 API rejects in labels and annotations of new resources. */
 const RESERVED = [
@@ -23,35 +35,7 @@ function withoutReserved(map: Record<string, string> | null | undefined): Record
   );
 }
 
-/** Copies a field only when the source has it, so unset stays unset. */
-function copy<K extends keyof RevisionTemplate & keyof RunRevision>(
-  to: RevisionTemplate,
-  from: RunRevision,
-  key: K,
-): void {
-  const v = from[key];
-  if (v !== null && v !== undefined) (to as Record<string, unknown>)[key] = v;
-}
-
-const COPIED = [
-  'scaling',
-  'vpcAccess',
-  'timeout',
-  'serviceAccount',
-  'containers',
-  'volumes',
-  'executionEnvironment',
-  'encryptionKey',
-  'maxInstanceRequestConcurrency',
-  'serviceMesh',
-  'encryptionKeyRevocationAction',
-  'encryptionKeyShutdownDuration',
-  'sessionAffinity',
-  'nodeSelector',
-  'gpuZonalRedundancyDisabled',
-] as const;
-
-/** Replaces same-named variables (a secret reference becomes a plain value) and appends new ones. */
+/** Replaces same-named variables in place (a secret reference becomes a plain value), appends new ones. */
 export function mergeEnv(
   env: EnvVar[] | null | undefined,
   values: Record<string, string>,
@@ -66,24 +50,29 @@ export function mergeEnv(
 }
 
 /**
- * The template of the new revision: everything of `from` (containers with env, secrets, resources,
- * ports, probes and mounts; service account; scaling; timeout; concurrency; execution environment;
- * VPC access; volumes; encryption key…), then only the first container's image and the color env
- * changed, named `deploy.revision` and labelled with its color. Labels and annotations in the
- * namespaces the API reserves are dropped (the API re-adds its own).
+ * The template of the new revision: the SERVICE's template (Terraform's latest desired settings:
+ * resources, scaling, common env, probes, VPC, volumes…) with only the first container's image,
+ * the color env and (when the color has one) the runtime service account changed and the color
+ * label set. The revision name is
+ * cleared, so Cloud Run names the revision and no name cutover chose stays in the template for a
+ * later `terraform apply` to re-send (hashicorp/terraform-provider-google#14569: a re-sent name
+ * with a new configuration is refused with 409). Labels and annotations in the namespaces the API
+ * reserves are dropped (the API re-adds its own).
  */
-export function templateFrom(from: RunRevision, deploy: DeployRevision): RevisionTemplate {
-  const template: RevisionTemplate = {};
-  for (const key of COPIED) copy(template, from, key);
-  const [first, ...rest] = structuredClone(from.containers ?? []);
-  if (!first)
-    throw new Error(`revision ${from.name ?? deploy.from} has no container to deploy from`);
+export function templateFrom(
+  service: RevisionTemplate | null | undefined,
+  deploy: DeployRevision,
+): RevisionTemplate {
+  const template: RevisionTemplate = structuredClone(service ?? {});
+  const [first, ...rest] = template.containers ?? [];
+  if (!first) throw new Error(`the service's template has no container to deploy ${deploy.image}`);
   template.containers = [
     { ...first, image: deploy.image, env: mergeEnv(first.env, deploy.env) },
     ...rest,
   ];
-  template.labels = { ...withoutReserved(from.labels), [COLOR_LABEL]: deploy.color };
-  template.annotations = withoutReserved(from.annotations);
-  template.revision = deploy.revision;
+  template.labels = { ...withoutReserved(template.labels), [COLOR_LABEL]: deploy.color };
+  template.annotations = withoutReserved(template.annotations);
+  if (deploy.serviceAccount) template.serviceAccount = deploy.serviceAccount;
+  template.revision = '';
   return template;
 }

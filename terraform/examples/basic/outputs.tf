@@ -1,5 +1,5 @@
 output "service" {
-  description = "The leakage-model service: full name, URL and runtime service account."
+  description = "The leakage-model service: full name, URL, runtime service account per color and dashboard."
   value       = module.cutover.services["leakage-model"]
 }
 
@@ -18,7 +18,7 @@ output "cutover_config" {
   value       = module.cutover.cutover_config
 }
 
-output "dead_letter_commands" {
-  description = "Run these once after the first apply to dead-letter the functions' trigger subscriptions."
-  value       = module.cutover.dead_letter_commands
+output "trigger_subscriptions" {
+  description = "The functions' push subscriptions, each dead-lettered to cutover-dead-letter."
+  value       = module.cutover.trigger_subscriptions
 }

@@ -121,8 +121,9 @@ describe('toRevisionInfo', () => {
 });
 
 describe('templateFrom', () => {
+  // The service's template as read: the last deploy named its revision (gcloud does).
   const from = {
-    name: `${SERVICE}/revisions/model-00001-blu`,
+    revision: 'model-00001-blu',
     serviceAccount: 'sa@p.iam.gserviceaccount.com',
     scaling: { minInstanceCount: 1, maxInstanceCount: 5 },
     timeout: { seconds: '60' },
@@ -151,7 +152,7 @@ describe('templateFrom', () => {
     ],
   };
 
-  it('copies everything and changes only image, env, revision name and color label', () => {
+  it('copies the service template and changes only image, env and color label; clears the name', () => {
     const t = templateFrom(from, {
       revision: 'model-00002-grn',
       from: 'model-00001-blu',
@@ -160,7 +161,7 @@ describe('templateFrom', () => {
       color: 'green',
     });
     expect(t).toMatchObject({
-      revision: 'model-00002-grn',
+      revision: '',
       serviceAccount: from.serviceAccount,
       scaling: from.scaling,
       timeout: from.timeout,

@@ -1,0 +1,32 @@
+import type { ServiceChange } from '../../ports/service-platform.js';
+import type { ServiceRecord } from '../../schemas/release.js';
+
+/** `value` with every string equal to `from` replaced by `to`, at any depth. */
+function replaced<T>(value: T, from: string, to: string): T {
+  if (value === from) return to as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => replaced(v, from, to)) as T;
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, replaced(v, from, to)]),
+    ) as T;
+  return value;
+}
+
+/**
+ * The change with the revision the domain asked for (`deploy.revision`) replaced by the name
+ * Cloud Run gave it, in the traffic and everywhere in the record (slots, and the events still owed
+ * in its outbox), and the deploy dropped (it is done). cutover deploys unnamed revisions (see
+ * templateFrom), so the name is known only once the deploy's operation reports the service's
+ * `latestCreatedRevision`.
+ */
+export function renamedChange(
+  change: ServiceChange,
+  actual: string,
+): Omit<ServiceChange, 'deploy'> {
+  const asked = change.deploy?.revision;
+  if (!asked || asked === actual) return { traffic: change.traffic, record: change.record };
+  return {
+    traffic: change.traffic.map((t) => (t.revision === asked ? { ...t, revision: actual } : t)),
+    record: replaced<ServiceRecord>(change.record, asked, actual),
+  };
+}

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTfFiles, moduleOf } from './hcl.js';
+
+const ROOT = resolve(new URL('../../', import.meta.url).pathname);
+const mod = moduleOf(await loadTfFiles(), '');
+
+/** Every source file the functions entry reaches through relative imports, repository-relative. */
+function reached(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    const rel = relative(ROOT, file);
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g)) {
+      const spec = (m[1] ?? m[2])!;
+      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
+      if (existsSync(target)) visit(target);
+      else throw new Error(`${rel} imports ${spec}, which does not exist`);
+    }
+  };
+  visit(join(ROOT, entry));
+  return seen;
+}
+
+describe('the uploaded function source', () => {
+  it('zips package.json, package-lock.json and the compiled functions and shared folders only', () => {
+    expect(mod.locals.source_files).toBe(
+      '${sort(concat(\n    ["package.json", "package-lock.json"],\n    tolist(fileset(var.source_dir, "dist/functions/**/*.js")),\n    tolist(fileset(var.source_dir, "dist/shared/**/*.js")),\n  ))}',
+    );
+  });
+
+  it('holds everything the functions import: nothing outside functions/ and shared/', () => {
+    const files = [...reached('functions/index.ts')];
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.filter((f) => !f.startsWith('functions/') && !f.startsWith('shared/'))).toEqual([]);
+  });
+
+  it('starts the functions from the uploaded entry', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      main: string;
+      engines: { node: string };
+    };
+    expect(pkg.main).toBe('dist/functions/index.js');
+    // Development runs on Node >= 20.19 (vite 8's floor); the functions deploy on nodejs22.
+    expect(pkg.engines.node).toBe('>=20.19');
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { renamedChange } from '../../../shared/adapters/gcp/cloud-run-deploy.js';
+import type { ServiceChange } from '../../../shared/ports/service-platform.js';
+
+const IMAGE = 'us-docker.pkg.dev/p/r/i@sha256:2';
+
+describe('renamedChange', () => {
+  const change: ServiceChange = {
+    traffic: [
+      { revision: 'svc-00001-abc', percent: 100, tag: 'blue' },
+      { revision: 'svc-r2', percent: 0, tag: 'green' },
+      { revision: 'svc-r2', percent: 0, tag: 'api-v2' },
+    ],
+    record: {
+      stable: { revision: 'svc-00001-abc', image: 'i@sha256:1', color: 'blue' },
+      release: {
+        id: 'r2',
+        phase: 'provisioning',
+        candidate: { revision: 'svc-r2', image: IMAGE, color: 'green' },
+        tag: '2.0.0',
+        startedAt: '2026-12-01T10:00:00Z',
+      },
+      failedImages: [],
+      history: [],
+    },
+    deploy: { revision: 'svc-r2', from: 'svc-00001-abc', image: IMAGE, env: {}, color: 'green' },
+  };
+
+  it('puts the name Cloud Run gave in every traffic entry and slot that named the asked one', () => {
+    const renamed = renamedChange(change, 'svc-00002-xyz');
+    expect(renamed.traffic.map((t) => t.revision)).toEqual([
+      'svc-00001-abc',
+      'svc-00002-xyz',
+      'svc-00002-xyz',
+    ]);
+    expect(renamed.record.release?.candidate.revision).toBe('svc-00002-xyz');
+    expect(renamed.record.stable.revision).toBe('svc-00001-abc');
+    expect(JSON.stringify(renamed)).not.toContain('svc-r2');
+    expect('deploy' in renamed).toBe(false);
+  });
+
+  it('leaves a change alone when the platform kept the asked name', () => {
+    expect(renamedChange(change, 'svc-r2').record).toBe(change.record);
+  });
+});
