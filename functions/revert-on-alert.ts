@@ -14,8 +14,9 @@ import { authorized } from './webhook-auth.js';
 /**
  * revertOnAlert (HTTPS): a Cloud Monitoring incident — from the Basic-auth webhook, or the same
  * JSON inside a Pub/Sub push — that opens for a configured service puts 100% back on its stable
- * revision. 401 without credentials, 400 for a malformed body, 200 for applied or ignored,
- * 500 for a transient failure (the sender retries).
+ * revision. 401 without credentials, 400 for a malformed body (200, acknowledged and logged, when
+ * it came through Pub/Sub, where a non-2xx means redeliver), 200 for applied or ignored, 500 for
+ * a transient failure (the sender retries).
  */
 export async function revertOnAlert(req: Request, res: Response): Promise<void> {
   const deps = runtime();
@@ -74,8 +75,15 @@ export async function revertOnAlert(req: Request, res: Response): Promise<void> 
             : outcome.error.message,
     });
   } catch (error) {
-    if (error instanceof InvalidPayloadError) {
-      logger.warn(`malformed incident: ${error.message}`);
+    if (error instanceof InvalidPayloadError && viaPubsub) {
+      // A non-2xx is a negative ack: Pub/Sub would redeliver the poison message for a day.
+      logger.error(`malformed incident acknowledged: ${error.message}`, {
+        error,
+        issues: error.issues,
+      });
+      res.status(200).json({ action: 'acknowledged', error: error.message });
+    } else if (error instanceof InvalidPayloadError) {
+      logger.warn(`malformed incident: ${error.message}`, { issues: error.issues });
       res.status(400).json({ error: error.message, issues: error.issues });
     } else if (error instanceof CutoverError && !error.retryable) {
       logger.error(`permanent failure: ${error.message}`, { error });

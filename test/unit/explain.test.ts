@@ -47,7 +47,7 @@ const cloudEvent = (data: unknown) => {
   return { ...ce, data: { ...ce.data, message: { ...ce.data.message, data: b64(data) } } };
 };
 
-const RELEASE_LINE = `start release of sha256:6ec128e26cd5... on ${SERVICE} (tag 1.1; unless the digest already failed or is already deployed)`;
+const RELEASE_LINE = `start release of sha256:6ec128e26cd5${'0'.repeat(52)} on ${SERVICE} (tag 1.1; unless the digest already failed or is already deployed)`;
 const OPEN_IGNORED =
   'ignored: policy "choonho-server-cpu-alert-policy-test" names no service: no cutover_service policy label and no resource service_name';
 
@@ -208,15 +208,23 @@ describe('cutover explain: every payload kind and decision', () => {
 
   it.each([
     [
-      { action: 'INSERT', digest: `${REPO}@sha256:aa` },
+      { action: 'INSERT', digest: `${REPO}@sha256:${'a'.repeat(64)}` },
       'ignored: no tag: a digest-only INSERT (untagged push)',
     ],
     [
-      { action: 'INSERT', digest: `${REPO}@sha256:aa`, tag: `${REPO}:rollback-20260101` },
+      {
+        action: 'INSERT',
+        digest: `${REPO}@sha256:${'a'.repeat(64)}`,
+        tag: `${REPO}:rollback-20260101`,
+      },
       `ignored: tag rollback-20260101 matches ignore pattern rollback-* of ${SERVICE}`,
     ],
     [
-      { action: 'INSERT', digest: `${REPO}@sha256:aa`, tag: `${REPO}:sha256-aa.sig` },
+      {
+        action: 'INSERT',
+        digest: `${REPO}@sha256:${'a'.repeat(64)}`,
+        tag: `${REPO}:sha256-aa.sig`,
+      },
       'ignored: signature/attestation tag sha256-aa.sig',
     ],
     [
