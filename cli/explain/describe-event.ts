@@ -59,6 +59,8 @@ export function describeEvent(event: DeploymentEvent, config: Config): Explanati
     case 'release.paused':
     case 'release.resumed':
     case 'release.failed':
+    case 'release.held':
+    case 'release.hold-released':
       return ignore(KIND, `${event.type} reports what happened to ${event.service}; nothing to do`);
     case 'terraform.sync-requested':
       return ignore(

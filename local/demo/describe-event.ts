@@ -67,6 +67,10 @@ export function describeEvent(event: DeploymentEvent, ctx: EventContext, paint: 
       return [paint.bad(`rejected ${event.image}: ${event.reason}`)];
     case 'release.failed':
       return [paint.bad(`failed: ${event.error}`)];
+    case 'release.held':
+      return [paint.unsure(`held: ${event.reason}`)];
+    case 'release.hold-released':
+      return [`hold released: ${event.reason}`];
     case 'release.paused':
     case 'release.resumed':
       return [`${event.type.slice('release.'.length)} by ${event.requestedBy ?? 'someone'}`];

@@ -63,6 +63,18 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
     requestedBy: z.string().nullable(),
   }),
   ReleaseEventBase.extend({ type: z.literal('release.failed'), error: z.string() }),
+  /** Something (an incident on the stable revision) keeps the release from being promoted. */
+  ReleaseEventBase.extend({
+    type: z.literal('release.held'),
+    holdId: z.string(),
+    reason: z.string(),
+  }),
+  /** A hold cleared (its incident closed). */
+  ReleaseEventBase.extend({
+    type: z.literal('release.hold-released'),
+    holdId: z.string(),
+    reason: z.string(),
+  }),
   /** Published by Cloud Scheduler each minute (no service: fan out), or by the fan-out (one service). */
   z.object({
     type: z.literal('release.tick'),

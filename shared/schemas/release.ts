@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Color } from './config.js';
+import { Hold } from './hold.js';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -58,6 +59,8 @@ const ReleaseBase = z.object({
   /** The tag that was pushed. */
   tag: z.string().min(1),
   startedAt: Timestamp,
+  /** What keeps this release from being promoted (absent: nothing). See hold.ts. */
+  holds: z.array(Hold).optional(),
 });
 
 const Step = z.object({
