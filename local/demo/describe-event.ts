@@ -67,9 +67,17 @@ export function describeEvent(event: DeploymentEvent, ctx: EventContext, paint: 
       return [paint.bad(`rejected ${event.image}: ${event.reason}`)];
     case 'release.failed':
       return [paint.bad(`failed: ${event.error}`)];
+    case 'release.aborted':
+      return [paint.bad(`aborted: ${event.reason}`)];
     case 'release.held':
+      return [
+        paint.bad(
+          `held: ${event.request} by ${event.requestedBy} failed: ${event.error}; ${event.fix}`,
+        ),
+      ];
+    case 'release.promotion-held':
       return [paint.unsure(`held: ${event.reason}`)];
-    case 'release.hold-released':
+    case 'release.promotion-hold-released':
       return [`hold released: ${event.reason}`];
     case 'release.paused':
     case 'release.resumed':
@@ -80,6 +88,7 @@ export function describeEvent(event: DeploymentEvent, ctx: EventContext, paint: 
     case 'operator.promote':
     case 'operator.pause':
     case 'operator.resume':
+    case 'operator.retry':
       return [];
     default: {
       const unknown: never = event;

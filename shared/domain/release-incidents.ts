@@ -108,7 +108,7 @@ function holdRelease(
     record: { ...record, release },
     commands: [
       publish({
-        type: 'release.held',
+        type: 'release.promotion-held',
         ...eventBase(ctx.config.service, release, ctx.now),
         holdId: hold.id,
         reason: hold.reason,
@@ -137,7 +137,7 @@ export function onIncidentClosed(
     record: { ...record, release },
     commands: [
       publish({
-        type: 'release.hold-released',
+        type: 'release.promotion-hold-released',
         ...eventBase(ctx.config.service, release, ctx.now),
         holdId: id,
         reason,

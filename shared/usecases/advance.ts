@@ -1,9 +1,10 @@
-import type { RevisionMetrics } from '../domain/measurement.js';
+import type { RevisionSummary } from '../domain/measurement.js';
 import { activeRelease, transition } from '../domain/release-machine.js';
 import type { ReleaseInput, Transition } from '../domain/release-input.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import type { Release, ServiceRecord } from '../schemas/release.js';
 import type { ServiceView } from '../ports/service-platform.js';
+import type { Delivery } from '../domain/deliveries.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
 import { smokeTest } from './smoke-test.js';
@@ -25,17 +26,24 @@ export async function advanceService(
   deps: Deps,
   config: ServiceConfig,
   trigger: Trigger = {},
+  delivery?: Delivery,
 ): Promise<Applied> {
-  return applyDecision(deps, config.service, async (record, view) => {
-    const ctx = { config, now: deps.clock.now() };
-    const active = activeRelease(record);
-    const stale = staleness(active, trigger);
-    if (!active || stale) return noop(record, stale ?? 'no active release');
-    const input = await nextInput(deps, config, record, active, view);
-    return input
-      ? transition(record, input, { ...ctx, now: deps.clock.now() })
-      : noop(record, `release ${active.id} is waiting (${active.phase})`);
-  });
+  const options = delivery ? { delivery } : {};
+  return applyDecision(
+    deps,
+    config.service,
+    async (record, view) => {
+      const ctx = { config, now: deps.clock.now() };
+      const active = activeRelease(record);
+      const stale = staleness(active, trigger);
+      if (!active || stale) return noop(record, stale ?? 'no active release');
+      const input = await nextInput(deps, config, record, active, view);
+      return input
+        ? transition(record, input, { ...ctx, now: deps.clock.now() })
+        : noop(record, `release ${active.id} is waiting (${active.phase})`);
+    },
+    options,
+  );
 }
 
 function staleness(active: ReturnType<typeof activeRelease>, trigger: Trigger): string | null {
@@ -120,7 +128,7 @@ async function measureStep(
   return { type: 'analysis', releaseId: active.id, step: active.step.index, blue, green, window };
 }
 
-function closedWindow(): RevisionMetrics {
+function closedWindow(): RevisionSummary {
   const none = { kind: 'no-data' as const, reason: 'the step is younger than the monitoring lag' };
   return { requests: none, errors5xx: none, p95LatencyMs: none, prediction: none };
 }

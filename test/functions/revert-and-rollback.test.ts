@@ -20,10 +20,13 @@ const fixture = (name: string) =>
     string,
     unknown
   >;
+/** Each tick is a new scheduler slot (one minute later), as Cloud Scheduler's would be. */
+let ticks = 0;
 const tick = () =>
   deliver('advanceRelease', 'cutover-deployment-events', {
     type: 'release.tick',
     service: SERVICE,
+    slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 
 /** The candidate of the release `shifting()` started: terraform's policies name a revision. */
@@ -213,7 +216,7 @@ describe('revertOnAlert', () => {
     const held = (await h.view()).record!.release!;
     expect(held.phase).toBe('shifting');
     expect(held.holds).toEqual([expect.objectContaining({ id: 'incident:0.abc123' })]);
-    expect(h.eventTypes()).toContain('release.held');
+    expect(h.eventTypes()).toContain('release.promotion-held');
     expect(h.eventTypes()).not.toContain('release.promoted');
     expect(h.logs.entries.some((e) => String(e.message).includes('not promoted: incident'))).toBe(
       true,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
 import type { Command } from '../../shared/domain/commands.js';
-import { noData, value, type RevisionMetrics } from '../../shared/domain/measurement.js';
+import { noData, value, type RevisionSummary } from '../../shared/domain/measurement.js';
 import {
   activeRelease,
   initialRecord,
@@ -41,7 +41,7 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 function metrics(
   o: { requests?: number; errors?: number; p95?: number; prediction?: number } = {},
-): RevisionMetrics {
+): RevisionSummary {
   const requests = o.requests ?? 1000;
   return {
     requests: value(requests, requests),
@@ -50,7 +50,7 @@ function metrics(
     prediction: value(o.prediction ?? 0.5, requests),
   };
 }
-const silent: RevisionMetrics = {
+const silent: RevisionSummary = {
   requests: noData('none'),
   errors5xx: noData('none'),
   p95LatencyMs: noData('none'),
@@ -122,6 +122,7 @@ describe('release state machine: a healthy release', () => {
       traffic: [
         { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
         { revision: 'leakage-r1', percent: 0, tag: 'green' },
+        { revision: 'leakage-r1', percent: 0, tag: 'api-v2' },
       ],
       deploy: {
         revision: 'leakage-r1',
@@ -141,6 +142,7 @@ describe('release state machine: a healthy release', () => {
     expect(s.traffic()).toEqual([
       { revision: 'leakage-00001-abc', percent: 90, tag: 'blue' },
       { revision: 'leakage-r1', percent: 10, tag: 'green' },
+      { revision: 'leakage-r1', percent: 0, tag: 'api-v2' },
     ]);
     expect(s.events()).toEqual(['release.smoke-passed', 'release.step-started']);
 
@@ -152,10 +154,16 @@ describe('release state machine: a healthy release', () => {
     expect([s.step, s.traffic()?.[1]?.percent]).toEqual([2, 100]);
     s.tick(220);
     expect(s.phase).toBe('promoted');
-    expect(s.record.stable).toEqual({ revision: 'leakage-r1', image: V2, color: 'green' });
+    expect(s.record.stable).toEqual({
+      revision: 'leakage-r1',
+      image: V2,
+      color: 'green',
+      version: 'v2',
+    });
     expect(s.traffic()).toEqual([
       { revision: 'leakage-r1', percent: 100, tag: 'green' },
       { revision: 'leakage-00001-abc', percent: 0, tag: 'blue' },
+      { revision: 'leakage-r1', percent: 0, tag: 'api-v2' },
     ]);
     expect(s.last.commands).toContainEqual({
       kind: 'tag-image',
@@ -175,6 +183,7 @@ describe('release state machine: a healthy release', () => {
       revision: 'leakage-r2',
       image: V3,
       color: 'blue',
+      version: 'v3',
     });
     expect(s.last.commands[0]).toMatchObject({
       deploy: { env: { BUCKET: 'logs-blue' }, from: 'leakage-r1' },
@@ -183,9 +192,11 @@ describe('release state machine: a healthy release', () => {
 });
 
 describe('release state machine: every rollback trigger ends with 100% on the stable', () => {
+  // The candidate keeps its color tag at 0%; its version tag (api-v2) now points at the stable.
   const stableOnly = [
     { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
     { revision: 'leakage-r1', percent: 0, tag: 'green' },
+    { revision: 'leakage-00001-abc', percent: 0, tag: 'api-v2' },
   ];
 
   it.each([
@@ -479,6 +490,7 @@ describe('release state machine: a push during a release', () => {
     expect(s.traffic()).toEqual([
       { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
       { revision: 'leakage-r2', percent: 0, tag: 'green' },
+      { revision: 'leakage-r2', percent: 0, tag: 'api-v3' },
     ]);
     expect(s.events()).toEqual(['release.superseded']);
     expect(activeRelease(s.record)?.id).toBe('r2');
@@ -521,7 +533,7 @@ describe('release state machine: an incident is judged by the revision it names'
   it('on the stable: holds the release; it passes every step but is not promoted until the incident closes', () => {
     const s = new Scenario().toShifting();
     s.send(alert(BLUE), 50);
-    expect([s.phase, s.events()]).toEqual(['shifting', ['release.held']]);
+    expect([s.phase, s.events()]).toEqual(['shifting', ['release.promotion-held']]);
     expect(s.traffic()).toBeNull();
     s.send(alert(BLUE), 55);
     expect(s.last.ignored).toMatch(/already held/);
@@ -537,7 +549,7 @@ describe('release state machine: an incident is judged by the revision it names'
     expect(s.phase).toBe('shifting');
 
     s.send({ type: 'incident-closed', incidentId: 'i-1' }, 230);
-    expect(s.events()).toEqual(['release.hold-released']);
+    expect(s.events()).toEqual(['release.promotion-hold-released']);
     s.tick(290);
     expect(s.phase).toBe('promoted');
   });
