@@ -43,10 +43,10 @@ export class HttpSmokeProber implements SmokeProber {
   async probe(
     baseUrl: string,
     route: SmokeRoute,
-    options: { authenticate: boolean; timeoutMs: number },
+    options: { authenticate: boolean; timeoutMs: number; headers?: Record<string, string> },
   ): Promise<ProbeResult> {
     const url = new URL(route.path, baseUrl);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     const hasBody = route.body !== undefined && route.method !== 'GET' && route.method !== 'HEAD';
     if (hasBody) headers['content-type'] = 'application/json';
     const started = performance.now();

@@ -90,7 +90,26 @@ export function transition(
           service,
         );
       }
-      return startShifting(record, active, input.smoke, ctx);
+      if (input.shadow?.outcome === 'fail') {
+        const failed = input.shadow.checks
+          .filter((c) => c.outcome === 'fail')
+          .map((c) => `${c.check}: ${c.reason}`);
+        const reason = `shadow replay failed: ${failed.join('; ')}`;
+        return rollBack(
+          record,
+          active,
+          {
+            trigger: 'shadow',
+            reason,
+            requestedBy: null,
+            smoke: input.smoke,
+            verdict: input.shadow,
+          },
+          ctx,
+          service,
+        );
+      }
+      return startShifting(record, active, input.smoke, ctx, input.shadow ?? null);
     case 'analysis':
       if (active.phase !== 'shifting')
         return ignore(record, `release ${active.id} is ${active.phase}, not shifting`);

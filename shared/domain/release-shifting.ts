@@ -1,4 +1,4 @@
-import type { ServiceRecord } from '../schemas/release.js';
+import type { ServiceRecord, Verdict } from '../schemas/release.js';
 import { judgeStep } from './analysis.js';
 import { eventBase, publish } from './release-events.js';
 import { promote, rollBack } from './release-endings.js';
@@ -19,6 +19,8 @@ export function startShifting(
   active: ActiveRelease,
   smoke: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] },
   ctx: MachineContext,
+  /** The shadow replay's verdict, published with release.smoke-passed (null: it did not run). */
+  shadow: Verdict | null = null,
 ): Transition {
   const first = nextStep(ctx.config.steps, -1);
   if (!first) throw new Error('config has no steps');
@@ -45,7 +47,11 @@ export function startShifting(
         kind: 'update-service',
         traffic: stepSplit(record.stable, active.candidate, first.percent),
       },
-      publish({ type: 'release.smoke-passed', ...base, smoke }),
+      publish({
+        type: 'release.smoke-passed',
+        ...eventBase(ctx.config.service, release, ctx.now, shadow),
+        smoke,
+      }),
       publish({ type: 'release.step-started', ...base }),
     ],
     ignored: null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ShadowConfig } from './shadow-config.js';
 
 /** `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. */
 export const ServiceName = z
@@ -113,6 +114,8 @@ export const ServiceConfig = z
     monitoringLagSeconds: Seconds.default(180),
     thresholds: Thresholds.default(Thresholds.parse({})),
     smoke: SmokeConfig.default(SmokeConfig.parse({})),
+    /** The shadow replay of the stable's inference logs during the smoke phase. */
+    shadow: ShadowConfig.default(ShadowConfig.parse({})),
     /** What a push during an active release does. */
     onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
     colors: z

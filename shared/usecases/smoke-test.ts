@@ -1,12 +1,69 @@
 import { judgeSmoke, type ProbeResult } from '../domain/smoke.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import type { SmokeSummary } from '../schemas/events.js';
-import type { Release, ServiceRecord } from '../schemas/release.js';
+import type { Release, ServiceRecord, Verdict } from '../schemas/release.js';
 import type { ServiceView } from '../ports/service-platform.js';
 import type { Deps } from './deps.js';
+import { shadowReplay } from './shadow-replay.js';
 
 /** After this long without tag URLs or the candidate in Cloud Monitoring, the smoke test fails on it. */
 const MONITORING_GRACE_SECONDS = 60;
+
+/** The tag URLs of the stable (blue) and the candidate (green), when the service shows them. */
+function tagUrls(record: ServiceRecord, release: Release, view: ServiceView) {
+  const green = view.traffic.find((t) => t.revision === release.candidate.revision)?.url ?? null;
+  const blue = view.traffic.find((t) => t.revision === record.stable.revision)?.url ?? null;
+  return { green, blue };
+}
+
+/**
+ * The whole smoke phase: the smoke test, then — once it passed — the shadow replay of the
+ * stable's inference logs on both tag URLs. Null while either waits (the next tick tries again).
+ * A replay that did not run (opted out, no logs yet, unreadable) says why in a `shadow replay`
+ * line of the summary; a judged one adds its outcome there, and its verdict goes to the machine.
+ */
+export async function smokePhase(
+  deps: Deps,
+  config: ServiceConfig,
+  record: ServiceRecord,
+  release: Release,
+  view: ServiceView,
+): Promise<{ smoke: SmokeSummary; shadow: Verdict | null } | null> {
+  const smoke = await smokeTest(deps, config, record, release, view);
+  if (!smoke || !smoke.passed) return smoke && { smoke, shadow: null };
+  const { green, blue } = tagUrls(record, release, view);
+  if (!green || !blue) return null; // smokeTest saw them; a later read may not
+  const waitedSeconds = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
+  const replay = await shadowReplay(
+    deps,
+    config,
+    record,
+    release,
+    { blue, green },
+    {
+      waitedSeconds,
+      graceSeconds: config.monitoringLagSeconds + MONITORING_GRACE_SECONDS,
+    },
+  );
+  if (replay.kind === 'wait') {
+    deps.logger.info('shadow replay waits', { service: config.service, reason: replay.reason });
+    return null;
+  }
+  const line =
+    replay.kind === 'skipped'
+      ? { name: 'shadow replay', passed: true, detail: `skipped: ${replay.reason}` }
+      : {
+          name: 'shadow replay',
+          passed: true,
+          detail: `${replay.verdict.outcome}: ${replay.replayed} logged requests of gs://${replay.bucket} replayed on both tag URLs (${replay.malformed} malformed lines skipped)`,
+        };
+  if (replay.kind === 'skipped')
+    deps.logger.info('shadow replay skipped', { service: config.service, reason: replay.reason });
+  return {
+    smoke: { ...smoke, checks: [...smoke.checks, line] },
+    shadow: replay.kind === 'judged' ? replay.verdict : null,
+  };
+}
 
 /**
  * Probes every configured route on the candidate's and the stable's tag URLs, then checks the
@@ -20,8 +77,7 @@ export async function smokeTest(
   release: Release,
   view: ServiceView,
 ): Promise<SmokeSummary | null> {
-  const green = view.traffic.find((t) => t.revision === release.candidate.revision)?.url ?? null;
-  const blue = view.traffic.find((t) => t.revision === record.stable.revision)?.url ?? null;
+  const { green, blue } = tagUrls(record, release, view);
   const waited = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
   const grace = config.monitoringLagSeconds + MONITORING_GRACE_SECONDS;
   if (!green || !blue) {
