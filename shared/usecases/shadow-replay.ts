@@ -23,6 +23,12 @@ export type ReplayOutcome =
   | { kind: 'skipped'; reason: string }
   | { kind: 'wait'; reason: string };
 
+/** The requests to replay (read before the smoke probes, so a wait for logs re-probes nothing). */
+export type ReplayPlan =
+  | { kind: 'ready'; requests: LoggedRequest[]; bucket: string; malformed: number }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'wait'; reason: string };
+
 /** Batches read at most per replay, newest first (bounds the time a smoke tick can take). */
 const MAX_BATCHES = 200;
 /** Batches are named by their first record; one may start this long before it ends. */
@@ -36,14 +42,12 @@ const BATCH_SPAN_MS = 60_000;
  * or the bucket holds no logs yet; while fewer than minSamples are logged it waits (null verdict
  * next tick) until `graceSeconds` have passed since the release started, then skips.
  */
-export async function shadowReplay(
+export async function prepareReplay(
   deps: Deps,
   config: ServiceConfig,
   record: ServiceRecord,
-  release: Release,
-  urls: { blue: string; green: string },
   timing: { waitedSeconds: number; graceSeconds: number },
-): Promise<ReplayOutcome> {
+): Promise<ReplayPlan> {
   const shadow = config.shadow;
   if (!shadow.enabled)
     return { kind: 'skipped', reason: 'the service opts out (shadow.enabled is false)' };
@@ -86,7 +90,19 @@ export async function shadowReplay(
       ? { kind: 'wait', reason: counted }
       : { kind: 'skipped', reason: counted };
   }
-  const pairs = await deps.replayer().replay(selected, urls, {
+  return { kind: 'ready', requests: selected, bucket, malformed: read.malformed };
+}
+
+/** Sends a ready plan's requests to both tag URLs and judges the pairs. */
+export async function runReplay(
+  deps: Deps,
+  config: ServiceConfig,
+  release: Release,
+  plan: Extract<ReplayPlan, { kind: 'ready' }>,
+  urls: { blue: string; green: string },
+): Promise<Extract<ReplayOutcome, { kind: 'judged' }>> {
+  const shadow = config.shadow;
+  const pairs = await deps.replayer().replay(plan.requests, urls, {
     requestsPerSecond: shadow.requestsPerSecond,
     timeoutMs: shadow.timeoutSeconds * 1000,
     authenticate: config.smoke.authenticate,
@@ -100,13 +116,32 @@ export async function shadowReplay(
   deps.logger.info('shadow replay judged', {
     service: config.service,
     releaseId: release.id,
-    bucket,
+    bucket: plan.bucket,
     outcome: verdict.outcome,
     replayed: pairs.length,
-    malformed: read.malformed,
+    malformed: plan.malformed,
     checks: verdict.checks.map((c) => `${c.check} ${c.outcome}: ${c.reason}`),
   });
-  return { kind: 'judged', verdict, bucket, replayed: pairs.length, malformed: read.malformed };
+  return {
+    kind: 'judged',
+    verdict,
+    bucket: plan.bucket,
+    replayed: pairs.length,
+    malformed: plan.malformed,
+  };
+}
+
+/** prepareReplay, then runReplay when the plan is ready. */
+export async function shadowReplay(
+  deps: Deps,
+  config: ServiceConfig,
+  record: ServiceRecord,
+  release: Release,
+  urls: { blue: string; green: string },
+  timing: { waitedSeconds: number; graceSeconds: number },
+): Promise<ReplayOutcome> {
+  const plan = await prepareReplay(deps, config, record, timing);
+  return plan.kind === 'ready' ? runReplay(deps, config, release, plan, urls) : plan;
 }
 
 /**

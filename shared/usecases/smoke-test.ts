@@ -4,7 +4,7 @@ import type { SmokeSummary } from '../schemas/events.js';
 import type { Release, ServiceRecord, Verdict } from '../schemas/release.js';
 import type { ServiceView } from '../ports/service-platform.js';
 import type { Deps } from './deps.js';
-import { shadowReplay } from './shadow-replay.js';
+import { prepareReplay, runReplay } from './shadow-replay.js';
 
 /** After this long without tag URLs or the candidate in Cloud Monitoring, the smoke test fails on it. */
 const MONITORING_GRACE_SECONDS = 60;
@@ -29,40 +29,30 @@ export async function smokePhase(
   release: Release,
   view: ServiceView,
 ): Promise<{ smoke: SmokeSummary; shadow: Verdict | null } | null> {
+  const waitedSeconds = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
+  const graceSeconds = config.monitoringLagSeconds + MONITORING_GRACE_SECONDS;
+  // Logs first: while the replay waits for enough of them, the candidate is not probed again.
+  const plan = await prepareReplay(deps, config, record, { waitedSeconds, graceSeconds });
+  if (plan.kind === 'wait') {
+    deps.logger.info('shadow replay waits', { service: config.service, reason: plan.reason });
+    return null;
+  }
   const smoke = await smokeTest(deps, config, record, release, view);
   if (!smoke || !smoke.passed) return smoke && { smoke, shadow: null };
   const { green, blue } = tagUrls(record, release, view);
-  if (!green || !blue) return null; // smokeTest saw them; a later read may not
-  const waitedSeconds = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
-  const replay = await shadowReplay(
-    deps,
-    config,
-    record,
-    release,
-    { blue, green },
-    {
-      waitedSeconds,
-      graceSeconds: config.monitoringLagSeconds + MONITORING_GRACE_SECONDS,
-    },
-  );
-  if (replay.kind === 'wait') {
-    deps.logger.info('shadow replay waits', { service: config.service, reason: replay.reason });
-    return null;
+  if (plan.kind === 'skipped' || !green || !blue) {
+    const reason = plan.kind === 'skipped' ? plan.reason : 'no tag URLs to replay on';
+    deps.logger.info('shadow replay skipped', { service: config.service, reason });
+    const line = { name: 'shadow replay', passed: true, detail: `skipped: ${reason}` };
+    return { smoke: { ...smoke, checks: [...smoke.checks, line] }, shadow: null };
   }
-  const line =
-    replay.kind === 'skipped'
-      ? { name: 'shadow replay', passed: true, detail: `skipped: ${replay.reason}` }
-      : {
-          name: 'shadow replay',
-          passed: true,
-          detail: `${replay.verdict.outcome}: ${replay.replayed} logged requests of gs://${replay.bucket} replayed on both tag URLs (${replay.malformed} malformed lines skipped)`,
-        };
-  if (replay.kind === 'skipped')
-    deps.logger.info('shadow replay skipped', { service: config.service, reason: replay.reason });
-  return {
-    smoke: { ...smoke, checks: [...smoke.checks, line] },
-    shadow: replay.kind === 'judged' ? replay.verdict : null,
+  const replay = await runReplay(deps, config, release, plan, { blue, green });
+  const line = {
+    name: 'shadow replay',
+    passed: true,
+    detail: `${replay.verdict.outcome}: ${replay.replayed} logged requests of gs://${replay.bucket} replayed on both tag URLs (${replay.malformed} malformed lines skipped)`,
   };
+  return { smoke: { ...smoke, checks: [...smoke.checks, line] }, shadow: replay.verdict };
 }
 
 /**
