@@ -77,19 +77,7 @@ export function transition(
     case 'smoke-result':
       if (active.phase !== 'smoke-testing')
         return ignore(record, `release ${active.id} is ${active.phase}, not smoke-testing`);
-      if (!input.smoke.passed) {
-        const failed = input.smoke.checks
-          .filter((c) => !c.passed)
-          .map((c) => `${c.name}: ${c.detail}`);
-        const reason = `smoke test failed: ${failed.join('; ')}`;
-        return rollBack(
-          record,
-          active,
-          { trigger: 'smoke', reason, requestedBy: null, smoke: input.smoke },
-          ctx,
-          service,
-        );
-      }
+      // The shadow replay runs before the probes: when it fails, it is the reason.
       if (input.shadow?.outcome === 'fail') {
         const failed = input.shadow.checks
           .filter((c) => c.outcome === 'fail')
@@ -105,6 +93,19 @@ export function transition(
             smoke: input.smoke,
             verdict: input.shadow,
           },
+          ctx,
+          service,
+        );
+      }
+      if (!input.smoke.passed) {
+        const failed = input.smoke.checks
+          .filter((c) => !c.passed)
+          .map((c) => `${c.name}: ${c.detail}`);
+        const reason = `smoke test failed: ${failed.join('; ')}`;
+        return rollBack(
+          record,
+          active,
+          { trigger: 'smoke', reason, requestedBy: null, smoke: input.smoke },
           ctx,
           service,
         );

@@ -17,10 +17,11 @@ function tagUrls(record: ServiceRecord, release: Release, view: ServiceView) {
 }
 
 /**
- * The whole smoke phase: the smoke test, then — once it passed — the shadow replay of the
- * stable's inference logs on both tag URLs. Null while either waits (the next tick tries again).
- * A replay that did not run (opted out, no logs yet, unreadable) says why in a `shadow replay`
- * line of the summary; a judged one adds its outcome there, and its verdict goes to the machine.
+ * The whole smoke phase: the shadow replay of the stable's inference logs on both tag URLs, then
+ * the smoke probes. Null while either waits (for enough logs, for tag URLs or Monitoring: the
+ * next tick tries again, replaying again). A failing replay ends the phase at once (the machine
+ * rolls back with trigger shadow). A replay that did not run (opted out, no logs yet,
+ * unreadable) says why in a `shadow replay` line of the summary; a judged one adds its outcome.
  */
 export async function smokePhase(
   deps: Deps,
@@ -31,28 +32,33 @@ export async function smokePhase(
 ): Promise<{ smoke: SmokeSummary; shadow: Verdict | null } | null> {
   const waitedSeconds = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
   const graceSeconds = config.monitoringLagSeconds + MONITORING_GRACE_SECONDS;
-  // Logs first: while the replay waits for enough of them, the candidate is not probed again.
   const plan = await prepareReplay(deps, config, record, { waitedSeconds, graceSeconds });
   if (plan.kind === 'wait') {
     deps.logger.info('shadow replay waits', { service: config.service, reason: plan.reason });
     return null;
   }
-  const smoke = await smokeTest(deps, config, record, release, view);
-  if (!smoke || !smoke.passed) return smoke && { smoke, shadow: null };
   const { green, blue } = tagUrls(record, release, view);
-  if (plan.kind === 'skipped' || !green || !blue) {
-    const reason = plan.kind === 'skipped' ? plan.reason : 'no tag URLs to replay on';
+  let line: SmokeSummary['checks'][number];
+  let shadow: Verdict | null = null;
+  if (plan.kind === 'ready' && green && blue) {
+    // Replay first: its requests are what makes the candidate visible in Monitoring, and a
+    // candidate that fails them is rolled back without being probed again and again.
+    const replay = await runReplay(deps, config, release, plan, { blue, green });
+    shadow = replay.verdict;
+    line = {
+      name: 'shadow replay',
+      passed: replay.verdict.outcome !== 'fail',
+      detail: `${replay.verdict.outcome}: ${replay.replayed} logged requests of gs://${replay.bucket} replayed on both tag URLs (${replay.malformed} malformed lines skipped)`,
+    };
+    if (!line.passed) return { smoke: { passed: false, checks: [line] }, shadow };
+  } else {
+    const reason = plan.kind === 'skipped' ? plan.reason : 'no tag URLs to replay on yet';
     deps.logger.info('shadow replay skipped', { service: config.service, reason });
-    const line = { name: 'shadow replay', passed: true, detail: `skipped: ${reason}` };
-    return { smoke: { ...smoke, checks: [...smoke.checks, line] }, shadow: null };
+    line = { name: 'shadow replay', passed: true, detail: `skipped: ${reason}` };
   }
-  const replay = await runReplay(deps, config, release, plan, { blue, green });
-  const line = {
-    name: 'shadow replay',
-    passed: true,
-    detail: `${replay.verdict.outcome}: ${replay.replayed} logged requests of gs://${replay.bucket} replayed on both tag URLs (${replay.malformed} malformed lines skipped)`,
-  };
-  return { smoke: { ...smoke, checks: [...smoke.checks, line] }, shadow: replay.verdict };
+  const smoke = await smokeTest(deps, config, record, release, view);
+  if (!smoke) return null;
+  return { smoke: { ...smoke, checks: [...smoke.checks, line] }, shadow };
 }
 
 /**

@@ -34,7 +34,7 @@ function verdict(outcome: Verdict['outcome']): Verdict {
 }
 
 /** The record after push and readiness, then the smoke result with the given replay verdict. */
-function smokeWith(shadow: Verdict | null) {
+function smokeWith(shadow: Verdict | null, passed = true) {
   let record = initialRecord({ revision: 'leakage-00001-abc', image: V1 });
   const inputs: Array<[ReleaseInput, number]> = [
     [{ type: 'push', releaseId: 'r1', image: V2, tag: '2.0.0' }, 0],
@@ -42,7 +42,7 @@ function smokeWith(shadow: Verdict | null) {
   ];
   for (const [input, s] of inputs)
     record = transition(record, input, { config, now: at(s) }).record;
-  const smoke = { passed: true, checks: [{ name: 'status GET /', passed: true, detail: 'ok' }] };
+  const smoke = { passed, checks: [{ name: 'shadow replay', passed, detail: 'x' }] };
   const t = transition(
     record,
     { type: 'smoke-result', releaseId: 'r1', smoke, shadow },
@@ -79,6 +79,11 @@ describe('the shadow replay in the release machine', () => {
         failedChecks: verdict('fail').checks,
       },
     });
+  });
+
+  it('the replay’s failure is the reason even when the smoke summary failed with it', () => {
+    expect(smokeWith(verdict('fail'), false).record.release).toMatchObject({ trigger: 'shadow' });
+    expect(smokeWith(null, false).record.release).toMatchObject({ trigger: 'smoke' });
   });
 
   it.each(['pass', 'inconclusive'] as const)(
