@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { serviceConfig } from '../shared/schemas/config.js';
+import { apiBaseOf } from '../shared/domain/version-tag.js';
 import { renderStatus } from './status-view.js';
 import { addTargetOptions, resolveTarget, type TargetOptions } from './target.js';
 import { reportFailure } from './report.js';
@@ -21,10 +22,10 @@ export async function runStatus(ref: string | undefined, options: StatusOptions)
       const { etag: _etag, ...shown } = view;
       process.stdout.write(`${JSON.stringify(shown)}\n`);
     } else {
-      const steps = target.config
-        ? (serviceConfig(target.config, target.service)?.steps ?? null)
-        : null;
-      process.stdout.write(`${renderStatus(view, steps).join('\n')}\n`);
+      const configured = target.config ? serviceConfig(target.config, target.service) : undefined;
+      const steps = configured?.steps ?? null;
+      const apiBase = configured ? apiBaseOf(configured.endpoint, view.uri) : null;
+      process.stdout.write(`${renderStatus(view, steps, apiBase).join('\n')}\n`);
     }
     return 0;
   });

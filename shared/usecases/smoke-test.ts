@@ -1,4 +1,5 @@
 import { judgeSmoke, type ProbeResult } from '../domain/smoke.js';
+import { apiBaseOf, smokeBase } from '../domain/version-tag.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import type { SmokeSummary } from '../schemas/events.js';
 import type { Release, ServiceRecord, Verdict } from '../schemas/release.js';
@@ -73,7 +74,9 @@ export async function smokeTest(
   release: Release,
   view: ServiceView,
 ): Promise<SmokeSummary | null> {
-  const { green, blue } = tagUrls(record, release, view);
+  const apiBase = apiBaseOf(config.endpoint, view.uri);
+  const green = smokeBase(config.smoke.via, release.candidate, view.traffic, apiBase);
+  const blue = smokeBase(config.smoke.via, record.stable, view.traffic, apiBase);
   const waited = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
   const grace = config.monitoringLagSeconds + MONITORING_GRACE_SECONDS;
   if (!green || !blue) {
