@@ -46,6 +46,16 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Every color's inference-log bucket (Terraform creates them in the cloud; the stack, locally). */
+function inferenceBuckets(config: Config): string[] {
+  return config.services.flatMap((s) =>
+    (['blue', 'green'] as const).flatMap((color) => {
+      const bucket = s.colors[color].env[s.shadow.bucketEnv];
+      return bucket ? [bucket] : [];
+    }),
+  );
+}
+
 /** The first version of a service, pushed and deployed when the state has no service yet. */
 const INITIAL_TAG = '1.0.0';
 
@@ -90,6 +100,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     stops.push(() => emulator.close());
     process.env.CUTOVER_EMULATOR_HOST = emulator.address;
+    // @google-cloud/storage finds the emulator through this variable (functions and models alike).
+    process.env.STORAGE_EMULATOR_HOST = emulator.storageHost;
+    for (const bucket of inferenceBuckets(config)) emulator.storage.ensureBucket(bucket);
     const clientOptions = emulatorClientOptions(parseEndpoint(emulator.address), project);
     const pubsub = new PubSub(clientOptions.pubsub);
     const run = new ServicesClient(clientOptions.gapic);
@@ -102,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       rootDir: options.rootDir ?? defaults.REPO_ROOT,
       flushIntervalMs: options.flushIntervalMs ?? 500,
       predictionMetric: config.predictionMetric,
+      revisionEnv: { STORAGE_EMULATOR_HOST: emulator.storageHost, INFERENCE_LOG_FLUSH_MS: '500' },
       onError: (error) => logger.warn('platform: metrics not written', { error }),
     });
     stops.push(() => platform.stop());

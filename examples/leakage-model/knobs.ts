@@ -18,6 +18,8 @@ export interface Knobs {
   failStartup: boolean;
   /** The color's isolated storage for inference logs, echoed in every prediction log line. */
   inferenceLogBucket: string | null;
+  /** How often buffered predictions are written to the bucket as one batch object. */
+  inferenceLogFlushMs: number;
   /** When set, the model exits as soon as this process is gone (no child outlives its stack). */
   parentPid: number | null;
 }
@@ -40,6 +42,7 @@ const KnobsEnv = z.object({
   RESPONSE_SHAPE: z.enum(['v1', 'v2']).default('v1'),
   FAIL_STARTUP: flag.default(false),
   INFERENCE_LOG_BUCKET: z.string().optional(),
+  INFERENCE_LOG_FLUSH_MS: z.coerce.number().int().min(10, 'must be at least 10').default(1000),
   CUTOVER_PARENT_PID: z.coerce.number().int().positive().optional(),
 });
 
@@ -71,6 +74,7 @@ export function readKnobs(env: Record<string, string | undefined>): Knobs {
     responseShape: e.RESPONSE_SHAPE,
     failStartup: e.FAIL_STARTUP,
     inferenceLogBucket: e.INFERENCE_LOG_BUCKET ?? null,
+    inferenceLogFlushMs: e.INFERENCE_LOG_FLUSH_MS,
     parentPid: e.CUTOVER_PARENT_PID ?? null,
   };
 }

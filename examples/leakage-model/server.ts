@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { gcsSink } from './gcs-sink.js';
+import { InferenceLog } from './inference-log.js';
 import { ErrorBudget, KnobError, readKnobs, type Knobs } from './knobs.js';
 import { leakageProbability, parseFeatures } from './model.js';
 
@@ -12,7 +14,12 @@ export interface ModelServerOptions {
   now?: () => Date;
   /** How `EXTRA_LATENCY_MS` waits; a timer by default. */
   sleep?: (ms: number) => Promise<void>;
+  /** Where each prediction is logged for replay (the color's bucket); none by default. */
+  inferenceLog?: InferenceLog;
 }
+
+/** Requests carrying this header are replays (cutover's shadow replay): answered, never logged again. */
+export const SHADOW_HEADER = 'x-cutover-shadow';
 
 /** Cloud Logging's structured format: severity and message, payload fields at the top level. */
 function logger(writeLine: (line: string) => void, now: () => Date) {
@@ -58,6 +65,27 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
     inference_log_bucket: knobs.inferenceLogBucket,
   };
 
+  const inferenceLog = options.inferenceLog;
+  /** Logs the prediction for replay unless it is one; synchronous, so it never delays the answer. */
+  const keep = (
+    req: IncomingMessage,
+    features: unknown,
+    status: number,
+    body: unknown,
+    started: number,
+  ) => {
+    if (!inferenceLog || req.headers[SHADOW_HEADER] !== undefined) return;
+    inferenceLog.record({
+      time: now().toISOString(),
+      method: 'POST',
+      route: '/predict',
+      features,
+      response: { status, body },
+      model_version: knobs.modelVersion,
+      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+  };
+
   async function predict(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const text = await readBody(req);
@@ -77,7 +105,9 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
     if (knobs.extraLatencyMs > 0) await sleep(knobs.extraLatencyMs);
     if (errors.nextFails()) {
       log('ERROR', 'prediction failed (injected by ERROR_RATE)', common);
-      return sendJson(res, 503, { error: 'model temporarily unavailable' });
+      const failure = { error: 'model temporarily unavailable' };
+      keep(req, parsed.features, 503, failure, started);
+      return sendJson(res, 503, failure);
     }
     const probability = leakageProbability(parsed.features, knobs.predictionShift);
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
@@ -86,19 +116,22 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
       leakage_probability: probability,
       latency_ms: latencyMs,
     });
-    if (knobs.responseShape === 'v2') {
-      return sendJson(res, 200, {
-        leak_risk: Math.round(probability * 1000) / 10,
-        model_version: knobs.modelVersion,
-      });
-    }
-    sendJson(res, 200, { leakage_probability: probability, model_version: knobs.modelVersion });
+    const answer =
+      knobs.responseShape === 'v2'
+        ? { leak_risk: Math.round(probability * 1000) / 10, model_version: knobs.modelVersion }
+        : { leakage_probability: probability, model_version: knobs.modelVersion };
+    keep(req, parsed.features, 200, answer, started);
+    sendJson(res, 200, answer);
   }
 
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok', model_version: knobs.modelVersion });
+    }
+    if (path === '/inference-log/stats' && req.method === 'GET') {
+      if (!inferenceLog) return sendJson(res, 404, { error: 'INFERENCE_LOG_BUCKET is not set' });
+      return sendJson(res, 200, { bucket: knobs.inferenceLogBucket, ...inferenceLog.stats() });
     }
     if (path === '/predict' && req.method === 'POST') {
       predict(req, res).catch((error: unknown) => {
@@ -149,7 +182,19 @@ function main(): void {
       process.exit(0);
     });
   }
-  const server = createModelServer(knobs);
+  const inferenceLog = knobs.inferenceLogBucket
+    ? new InferenceLog({
+        sink: gcsSink(knobs.inferenceLogBucket),
+        instance: `${process.env.K_REVISION ?? 'local'}-${process.pid}`,
+        onProblem: (message, fields) =>
+          log('WARNING', message, { inference_log_bucket: knobs.inferenceLogBucket, ...fields }),
+      })
+    : undefined;
+  const flushTimer = inferenceLog
+    ? setInterval(() => void inferenceLog.flush(), knobs.inferenceLogFlushMs)
+    : null;
+  flushTimer?.unref();
+  const server = createModelServer(knobs, inferenceLog ? { inferenceLog } : {});
   server.on('error', (error) => {
     process.stderr.write(`cannot listen on ${knobs.host}:${knobs.port}: ${error.message}\n`);
     process.exit(1);
@@ -159,7 +204,11 @@ function main(): void {
   });
   // Cloud Run sends SIGTERM before stopping an instance: finish what is in flight, then exit.
   const shutdown = () => {
-    server.close(() => process.exit(0));
+    if (flushTimer) clearInterval(flushTimer);
+    server.close(() => {
+      const flushed = inferenceLog?.flush() ?? Promise.resolve();
+      void flushed.then(() => process.exit(0));
+    });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 2000).unref();
   };

@@ -41,6 +41,17 @@ const ms = (value: number) => `${Math.round(value)} ms`;
 const score = (value: number) => value.toFixed(3);
 const signed = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)}%`;
 
+const CHECK_LABELS: Record<CheckResult['check'], string> = {
+  'error-rate': '5xx',
+  'p95-latency': 'p95',
+  'prediction-drift': 'drift',
+  'shadow-error-rate': 'r·5xx',
+  'shadow-latency': 'r·lat',
+  'shadow-prediction-mean': 'r·mean',
+  'shadow-decision-flips': 'r·flip',
+  'shadow-distribution': 'r·ks',
+};
+
 /**
  * One check of a verdict as a line of numbers against its threshold, e.g.
  * `✓ 5xx    0.00% ≤ 2.00% (412 req)`, `✗ p95    183 ms > 121 ms (blue 110 ms)`,
@@ -53,9 +64,7 @@ export function formatCheck(check: CheckResult, paint: Paint): string {
       : check.outcome === 'fail'
         ? paint.bad('✗')
         : paint.unsure('?');
-  const name = { 'error-rate': '5xx', 'p95-latency': 'p95', 'prediction-drift': 'drift' }[
-    check.check
-  ];
+  const name = CHECK_LABELS[check.check];
   const { observed, baseline, limit } = check;
   const op = check.outcome === 'fail' ? '>' : '≤';
   let text = check.reason;

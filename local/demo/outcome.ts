@@ -1,6 +1,6 @@
 import type { RollbackTrigger } from '../../shared/schemas/release.js';
 import type { ReleaseEnd } from './scenario-driver.js';
-import type { ExpectedOutcome, ScenarioName } from './scenarios.js';
+import type { ExpectedOutcome, Scenario, ScenarioName } from './scenarios.js';
 import type { TrafficSummary } from './traffic.js';
 
 /** How a demo run ended, with everything needed to say whether it ended as it should. */
@@ -17,6 +17,11 @@ export interface DemoOutcome {
   served: TrafficSummary | null;
   /** The steady load during the whole run, by answer. */
   traffic: TrafficSummary;
+  /**
+   * User requests (through the service URL) the last pushed candidate answered during the run,
+   * its injected 503s included; replayed requests on the tag URLs are not user requests.
+   */
+  candidateUserRequests: number | null;
   /** From the first push to the end event, in ms. */
   releaseMs: number | null;
   /** What differs from the expectation; empty when the scenario ended as it should. */
@@ -28,6 +33,15 @@ export interface DemoResult {
   outcome: DemoOutcome;
   /** From the start of the demo (stack start included) to its end. */
   durationMs: number;
+}
+
+/** User requests the scenario's last pushed version answered (its injected failures included). */
+export function candidateServed(scenario: Scenario, traffic: TrafficSummary): number {
+  const pushes = scenario.script.filter((a) => a.do === 'push');
+  const last = pushes.at(-1);
+  if (!last) return 0;
+  const injects = Number(last.knobs?.ERROR_RATE ?? 0) > 0;
+  return (traffic.byVersion[last.tag] ?? 0) + (injects ? traffic.injected : 0);
 }
 
 /** The phase and trigger of an end event. */
@@ -61,6 +75,7 @@ export function problemsOf(input: {
   served: TrafficSummary | null;
   traffic: TrafficSummary;
   injectsErrors: boolean;
+  candidateUserRequests?: number;
 }): string[] {
   const { expected, served, traffic } = input;
   const problems: string[] = [];
@@ -68,6 +83,15 @@ export function problemsOf(input: {
   const got = input.trigger ? `${input.phase} (${input.trigger})` : input.phase;
   if (wanted !== got) problems.push(`ended ${got}, expected ${wanted}`);
   if (expected.superseded && !input.superseded) problems.push('no release was superseded');
+  if (
+    expected.candidateUserRequests !== undefined &&
+    input.candidateUserRequests !== undefined &&
+    input.candidateUserRequests > expected.candidateUserRequests
+  ) {
+    problems.push(
+      `green served ${input.candidateUserRequests} user requests, expected at most ${expected.candidateUserRequests}`,
+    );
+  }
   if (served) {
     const others = Object.entries(served.byVersion).filter(([v]) => v !== expected.serving);
     const wrong = others.reduce((sum, [, n]) => sum + n, 0) + served.failed + served.injected;
@@ -83,7 +107,7 @@ export function problemsOf(input: {
     const first = [...traffic.failures, ...(served?.failures ?? [])].slice(0, 3).join('; ');
     problems.push(`${failed} requests failed without an injected fault: ${first}`);
   }
-  if (!input.injectsErrors && traffic.injected > 0) {
+  if ((!input.injectsErrors || expected.candidateUserRequests === 0) && traffic.injected > 0) {
     problems.push(`${traffic.injected} injected 503s, but no candidate injects errors`);
   }
   return problems;

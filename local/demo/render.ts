@@ -122,6 +122,9 @@ function textView(out: DemoOut, tty: boolean): DemoView {
         '',
         paint.bold(`${verdict} ${what} in ${seconds(result.durationMs)}${took}`),
         ...(o.served ? [`  router serves ${describeServed(o.served)}`] : []),
+        ...(o.candidateUserRequests !== null
+          ? [`  green served ${o.candidateUserRequests} user requests`]
+          : []),
         `  ${o.traffic.sent} requests of steady load: ${describeFailures(o.traffic)}`,
         ...(o.reason && o.phase !== 'rolled-back' ? [`  ${o.reason}`] : []),
         ...o.problems.map((p) => paint.bad(`  ✗ ${p}`)),

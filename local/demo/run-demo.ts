@@ -7,7 +7,13 @@ import { parseRollbackRequest } from '../../shared/schemas/inbound/rollback-requ
 import { startStack, type Stack } from '../stack.js';
 import type { Answer } from './answers.js';
 import { EventFollower } from './event-follower.js';
-import { endOf, problemsOf, type DemoOutcome, type DemoResult } from './outcome.js';
+import {
+  candidateServed,
+  endOf,
+  problemsOf,
+  type DemoOutcome,
+  type DemoResult,
+} from './outcome.js';
 import { createView, type DemoOut, type LiveState } from './render.js';
 import { ScenarioDriver } from './scenario-driver.js';
 import * as s from './scenarios.js';
@@ -88,6 +94,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       byVersion: {},
       failures: [],
     },
+    candidateUserRequests: traffic ? candidateServed(scenario, traffic.summary) : null,
     releaseMs: null,
     problems: [reason],
   });
@@ -96,7 +103,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     stack = await startStack({
       stateDir,
       fresh: true,
-      config: s.demoConfig(),
+      config: s.demoConfig(scenario),
       timings: s.DEMO_TIMINGS,
       alerts: s.DEMO_ALERTS,
       load: false,
@@ -181,6 +188,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       expected: scenario.expected,
       served,
       traffic: traffic.summary,
+      candidateUserRequests: candidateServed(scenario, traffic.summary),
       releaseMs,
       problems: problemsOf({
         expected: scenario.expected,
@@ -190,6 +198,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         served,
         traffic: traffic.summary,
         injectsErrors: s.injectsErrors(scenario),
+        candidateUserRequests: candidateServed(scenario, traffic.summary),
       }),
     };
     if (options.inspect) await options.inspect(running);

@@ -35,6 +35,8 @@ export interface ExpectedOutcome {
   serving: string;
   /** Whether an earlier release must have been superseded on the way. */
   superseded?: boolean;
+  /** How many user requests (through the service URL) the last pushed candidate may answer. */
+  candidateUserRequests?: number;
 }
 
 export interface Scenario {
@@ -45,6 +47,8 @@ export interface Scenario {
   expected: ExpectedOutcome;
   /** The scenario fails with a timeout message past this. */
   timeoutSeconds: number;
+  /** false: the service opts out of the shadow replay for this scenario. */
+  shadow?: false;
 }
 
 /** The version the stack deploys first (stack.ts INITIAL_TAG). */
@@ -67,16 +71,29 @@ export const DEMO_TIMINGS: LocalTimings = {
  * slower than blue through (its 3 probes hit a cold revision): slowness under load is the step
  * analysis' catch (the `latency` scenario); the smoke test still refuses a hung or broken one.
  */
-export function demoConfig(): ConfigInput {
+export function demoConfig(scenario?: Pick<Scenario, 'shadow'>): ConfigInput {
   const config = localConfig(DEMO_TIMINGS);
   return {
     ...config,
     services: config.services.map((service) => ({
       ...service,
       smoke: { ...service.smoke, latencySlackMs: 500 },
+      shadow: { ...DEMO_SHADOW, enabled: scenario?.shadow !== false },
     })),
   };
 }
+
+/**
+ * The demo's shadow replay: the newest 100 requests blue logged (it logs from the first second
+ * of steady load), 50 pairs a second, judged once 50 are in hand. The replayed requests count
+ * in the revisions' metrics, as tag-URL requests do in Cloud Run, so the alert policies see them.
+ */
+export const DEMO_SHADOW = {
+  requests: 100,
+  minSamples: 50,
+  requestsPerSecond: 50,
+  maxAgeSeconds: 600,
+};
 
 /** Steady user traffic on the service URL, and a trickle on the stable revision's tag URL. */
 export const DEMO_LOAD = { requestsPerSecond: 30, baselinePerSecond: 5 };
@@ -112,6 +129,8 @@ const rolledBack = (trigger: RollbackTrigger, serving = INITIAL_VERSION): Expect
   trigger,
   serving,
 });
+/** Rolled back by the shadow replay, before the router sent the candidate one user request. */
+const caughtByReplay: ExpectedOutcome = { ...rolledBack('shadow'), candidateUserRequests: 0 };
 
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
   healthy: {
@@ -123,23 +142,26 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   },
   errors: {
     name: 'errors',
-    summary: 'v2 answers 10% of predictions with 503: the analysis rolls back at once (critical)',
+    summary:
+      'v2 answers 10% of predictions with 503: the shadow replay of blue’s logged requests rolls it back before any user request',
     script: [v2({ ERROR_RATE: '0.1' })],
-    expected: rolledBack('analysis'),
+    expected: caughtByReplay,
     timeoutSeconds: 60,
   },
   latency: {
     name: 'latency',
-    summary: 'v2 is 250 ms slower: p95 fails twice in a row and the analysis rolls back',
+    summary:
+      'v2 is 250 ms slower: the paired latency of the shadow replay rolls it back before any user request',
     script: [v2({ EXTRA_LATENCY_MS: '250' })],
-    expected: rolledBack('analysis'),
+    expected: caughtByReplay,
     timeoutSeconds: 60,
   },
   drift: {
     name: 'drift',
-    summary: 'v2 scores 0.30 lower: mean prediction drifts past ±20% and the analysis rolls back',
+    summary:
+      'v2 scores 0.30 lower: the replay sees the mean drift, flipped decisions and another distribution, and rolls back before any user request',
     script: [v2({ PREDICTION_SHIFT: '-0.3' })],
-    expected: rolledBack('analysis'),
+    expected: caughtByReplay,
     timeoutSeconds: 60,
   },
   smoke: {
@@ -152,10 +174,11 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   alert: {
     name: 'alert',
     summary:
-      'v2 scores 0.10 higher: within the drift limit, above the alert ceiling: the alert rolls back',
+      'v2 scores 0.10 higher: within the drift limit, above the alert ceiling: the alert rolls back (replay off: it would catch the shift first)',
     script: [v2({ PREDICTION_SHIFT: '0.1' })],
     expected: rolledBack('alert'),
     timeoutSeconds: 60,
+    shadow: false,
   },
   manual: {
     name: 'manual',

@@ -16,12 +16,14 @@ import { createPubsub } from './pubsub.js';
 import type { PubsubState } from './pubsub.js';
 import { EmulatorServer } from './server.js';
 import { readStateFile, writeStateFile } from './state-file.js';
+import { StorageHttp } from './storage-http.js';
+import { StorageStore, type StorageStateDocument } from './storage-store.js';
 
 export interface StartEmulatorOptions {
   /** 0 or absent: any free port. */
   port?: number;
   clock?: Clock;
-  /** JSON file the Run and Artifact Registry state is loaded from at start and written to after every change. */
+  /** JSON file the Run, Artifact Registry and Storage state is loaded from at start and written to after every change. */
   stateFile?: string;
   /**
    * Where Artifact Registry notifications go (topic `projects/P/topics/gcr`). Defaults to the emulated
@@ -44,6 +46,12 @@ export interface Emulator {
   registry: ArtifactRegistryState;
   monitoring: MonitoringState;
   pubsub: PubsubState;
+  /** Cloud Storage buckets and objects (JSON API over HTTP, see storage-http.ts). */
+  storage: StorageStore;
+  /** The Cloud Storage JSON API's fault injection (failNext). */
+  storageHttp: StorageHttp;
+  /** `http://127.0.0.1:PORT`: the value of STORAGE_EMULATOR_HOST for @google-cloud/storage. */
+  storageHost: string;
   // ── more API modules: add their state members here ──
   /** Stops Pub/Sub push deliveries, then the server. */
   close(): Promise<void>;
@@ -59,6 +67,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     writeStateFile(options.stateFile, {
       run: run.state.exportState(),
       registry: registry.state.exportState(),
+      storage: storage.exportState(),
     });
   };
 
@@ -72,6 +81,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     (topic, data, attrs) => publish(topic, data, attrs),
     persist,
   );
+  const storage = new StorageStore(ctx.clock, persist);
+  const storageHttp = new StorageHttp(storage);
   server.add(run.services);
   server.add(registry.services);
   server.add(monitoring.services);
@@ -83,9 +94,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     if (document.registry) {
       registry.state.importState(document.registry as ArtifactRegistryStateDocument);
     }
+    if (document.storage) storage.importState(document.storage as StorageStateDocument);
   }
   loaded = true;
   const port = await server.listen(options.port ?? 0);
+  const storageHost = await storageHttp.listen(0);
   return {
     address: `127.0.0.1:${port}`,
     port,
@@ -94,8 +107,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     registry: registry.state,
     monitoring: monitoring.state,
     pubsub: pubsub.state,
-    close: () => {
+    storage,
+    storageHttp,
+    storageHost,
+    close: async () => {
       pubsub.state.close();
+      await storageHttp.close();
       return server.close();
     },
   };

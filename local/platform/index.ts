@@ -38,6 +38,11 @@ export interface PlatformOptions {
   /** Field of a model log line holding the score (default `leakage_probability`). */
   predictionField?: string;
   startupTimeoutMs?: number;
+  /**
+   * Env every revision process gets under its own (the revision's env wins), as the local stand-in
+   * for what the environment provides: e.g. STORAGE_EMULATOR_HOST for the model's inference logs.
+   */
+  revisionEnv?: Record<string, string>;
   /** Every line a revision writes, for a demo or a debugging session. */
   onOutput?: (revision: string, stream: 'stdout' | 'stderr', line: string) => void;
   /** Metrics that could not be written (they are retried on the next flush). */
@@ -107,9 +112,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ...(options.startupTimeoutMs ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
     launch: (service, revision) => {
       const message = emulator.run.listRevisions(service).find((r) => r.name === revision);
-      return message
-        ? launchOf(message, emulator.registry)
-        : { ok: false, message: `revision ${revision} does not exist` };
+      if (!message) return { ok: false, message: `revision ${revision} does not exist` };
+      const launch = launchOf(message, emulator.registry);
+      return launch.ok ? { ...launch, env: { ...options.revisionEnv, ...launch.env } } : launch;
     },
     onLine: (service, revision, stream, line) => {
       options.onOutput?.(revision, stream, line);

@@ -43,11 +43,11 @@ export class HttpSmokeProber implements SmokeProber {
   async probe(
     baseUrl: string,
     route: SmokeRoute,
-    options: { authenticate: boolean; timeoutMs: number },
+    options: { authenticate: boolean; timeoutMs: number; headers?: Record<string, string> },
   ): Promise<ProbeResult> {
     // Joined, not resolved: a base with a path (`https://DOMAIN/api/v2`) keeps it.
     const url = new URL(`${baseUrl.replace(/\/+$/, '')}${route.path}`);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     const hasBody = route.body !== undefined && route.method !== 'GET' && route.method !== 'HEAD';
     if (hasBody) headers['content-type'] = 'application/json';
     const started = performance.now();

@@ -3,6 +3,7 @@ import type * as ArtifactRegistryModule from '@google-cloud/artifact-registry';
 import type * as MonitoringModule from '@google-cloud/monitoring';
 import type * as PubSubModule from '@google-cloud/pubsub';
 import type * as RunModule from '@google-cloud/run';
+import type * as StorageModule from '@google-cloud/storage';
 import { loadConfigFromEnv } from '../config/load.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Config } from '../schemas/config.js';
@@ -12,7 +13,9 @@ import { ArtifactRegistry } from './gcp/artifact-registry.js';
 import { CloudRunPlatform } from './gcp/cloud-run-platform.js';
 import { MonitoringMetrics } from './gcp/monitoring-metrics.js';
 import { PubSubBus } from './gcp/pubsub-bus.js';
+import { StorageLogStore } from './gcp/storage-log-store.js';
 import { HttpSmokeProber } from './http-smoke-prober.js';
+import { PacedReplayer } from './paced-replayer.js';
 import { jsonLogger } from './json-logger.js';
 
 // The client packages are CommonJS; requiring them on first use keeps a function's cold start to
@@ -20,7 +23,10 @@ import { jsonLogger } from './json-logger.js';
 const require = createRequire(import.meta.url);
 
 /** The adapters a function may ask for; each is built on its first call, then reused. */
-export type Adapters = Pick<Deps, 'platform' | 'metrics' | 'registry' | 'bus' | 'prober'>;
+export type Adapters = Pick<
+  Deps,
+  'platform' | 'metrics' | 'registry' | 'bus' | 'prober' | 'inferenceLogs' | 'replayer'
+>;
 
 function once<T>(make: () => T): () => T {
   let made: { value: T } | null = null;
@@ -54,6 +60,12 @@ export function gcpAdapters(options: GoogleClientOptions, predictionMetric?: str
       return new PubSubBus({ pubsub: new PubSub(options.pubsub) });
     }),
     prober: once(() => new HttpSmokeProber()),
+    // @google-cloud/storage finds a local emulator through STORAGE_EMULATOR_HOST on its own.
+    inferenceLogs: once(() => {
+      const { Storage } = require('@google-cloud/storage') as typeof StorageModule;
+      return new StorageLogStore(new Storage({ retryOptions: { autoRetry: false } }));
+    }),
+    replayer: once(() => new PacedReplayer(new HttpSmokeProber())),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../schemas/config.js';
 import type { SmokeSummary } from '../schemas/events.js';
-import { isTerminal, type Release, type ServiceRecord } from '../schemas/release.js';
+import { isTerminal, type Release, type ServiceRecord, type Verdict } from '../schemas/release.js';
 import type { Command } from './commands.js';
 import type { RevisionMetrics } from './measurement.js';
 
@@ -23,8 +23,11 @@ export type ReleaseInput =
   | { type: 'candidate-ready'; releaseId: string }
   /** The candidate revision failed to start. */
   | { type: 'candidate-failed'; releaseId: string; reason: string }
-  /** The smoke test of the candidate finished. */
-  | { type: 'smoke-result'; releaseId: string; smoke: SmokeSummary }
+  /**
+   * The smoke test of the candidate finished; `shadow` is the shadow replay's verdict (null when
+   * it did not run: opted out, no logs yet), judged only after a passed smoke test.
+   */
+  | { type: 'smoke-result'; releaseId: string; smoke: SmokeSummary; shadow?: Verdict | null }
   /** A tick measured blue and green over the current step's window. */
   | {
       type: 'analysis';

@@ -80,6 +80,26 @@ export function transition(
     case 'smoke-result':
       if (active.phase !== 'smoke-testing')
         return ignore(record, `release ${active.id} is ${active.phase}, not smoke-testing`);
+      // The shadow replay runs before the probes: when it fails, it is the reason.
+      if (input.shadow?.outcome === 'fail') {
+        const failed = input.shadow.checks
+          .filter((c) => c.outcome === 'fail')
+          .map((c) => `${c.check}: ${c.reason}`);
+        const reason = `shadow replay failed: ${failed.join('; ')}`;
+        return rollBack(
+          record,
+          active,
+          {
+            trigger: 'shadow',
+            reason,
+            requestedBy: null,
+            smoke: input.smoke,
+            verdict: input.shadow,
+          },
+          ctx,
+          service,
+        );
+      }
       if (!input.smoke.passed) {
         const failed = input.smoke.checks
           .filter((c) => !c.passed)
@@ -93,7 +113,7 @@ export function transition(
           service,
         );
       }
-      return startShifting(record, active, input.smoke, ctx);
+      return startShifting(record, active, input.smoke, ctx, input.shadow ?? null);
     case 'analysis':
       if (active.phase !== 'shifting')
         return ignore(record, `release ${active.id} is ${active.phase}, not shifting`);

@@ -1,4 +1,4 @@
-import type { ServiceRecord } from '../schemas/release.js';
+import type { ServiceRecord, Verdict } from '../schemas/release.js';
 import { judgeStep, type Looks } from './analysis.js';
 import type { RevisionMetrics } from './measurement.js';
 import { eventBase, publish } from './release-events.js';
@@ -21,6 +21,8 @@ export function startShifting(
   active: ActiveRelease,
   smoke: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] },
   ctx: MachineContext,
+  /** The shadow replay's verdict, published with release.smoke-passed (null: it did not run). */
+  shadow: Verdict | null = null,
 ): Transition {
   const first = nextStep(ctx.config.steps, -1);
   if (!first) throw new Error('config has no steps');
@@ -47,7 +49,11 @@ export function startShifting(
         kind: 'update-service',
         traffic: stepSplit(record.stable, active.candidate, first.percent),
       },
-      publish({ type: 'release.smoke-passed', ...base, smoke }),
+      publish({
+        type: 'release.smoke-passed',
+        ...eventBase(ctx.config.service, release, ctx.now, shadow),
+        smoke,
+      }),
       publish({ type: 'release.step-started', ...base }),
     ],
     ignored: null,

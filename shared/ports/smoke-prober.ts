@@ -8,6 +8,7 @@ export interface SmokeProber {
   probe(
     baseUrl: string,
     route: SmokeRoute,
-    options: { authenticate: boolean; timeoutMs: number },
+    /** `headers` are sent as they are (the shadow replay marks its requests with one). */
+    options: { authenticate: boolean; timeoutMs: number; headers?: Record<string, string> },
   ): Promise<ProbeResult>;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_RELEASABLE_SERVICE_ID, MAX_TAG_AND_SERVICE } from '../domain/run-limits.js';
 import { Ingress, ingressProblem, VpcEgress } from './network.js';
+import { ShadowConfig } from './shadow-config.js';
 import { DEFAULT_VERSION_TEMPLATE, templateProblem } from '../domain/version-tag.js';
 
 /**
@@ -204,6 +205,8 @@ export const ServiceConfig = z
     smoke: SmokeConfig.default(SmokeConfig.parse({})),
     /** The service's ingress setting; an internal one needs `functionsVpcEgress`. */
     ingress: Ingress.default('all'),
+    /** The shadow replay of the stable's inference logs during the smoke phase. */
+    shadow: ShadowConfig.default(ShadowConfig.parse({})),
     /**
      * The version name a pushed tag gives its candidate (`v{major}`: 2.0.0 → v2; also {minor},
      * {patch}), reachable as `/api/v2/…` and tagged `api-v2` on Cloud Run; null turns it off.

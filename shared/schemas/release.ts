@@ -16,7 +16,17 @@ export const Slot = z.object({
 });
 export type Slot = z.infer<typeof Slot>;
 
-export const CheckName = z.enum(['error-rate', 'p95-latency', 'prediction-drift']);
+export const CheckName = z.enum([
+  'error-rate',
+  'p95-latency',
+  'prediction-drift',
+  // The shadow replay's paired checks (shared/domain/shadow).
+  'shadow-error-rate',
+  'shadow-latency',
+  'shadow-prediction-mean',
+  'shadow-decision-flips',
+  'shadow-distribution',
+]);
 export type CheckName = z.infer<typeof CheckName>;
 export const Outcome = z.enum(['pass', 'fail', 'inconclusive']);
 export type Outcome = z.infer<typeof Outcome>;
@@ -73,6 +83,8 @@ export const RollbackTrigger = z.enum([
   'manual-traffic',
   'manual-container',
   'provision-failed',
+  /** The shadow replay of the stable's logged requests failed, before any user traffic. */
+  'shadow',
 ]);
 export type RollbackTrigger = z.infer<typeof RollbackTrigger>;
 

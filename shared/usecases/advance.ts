@@ -7,7 +7,7 @@ import type { ServiceView } from '../ports/service-platform.js';
 import type { Delivery } from '../domain/deliveries.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
-import { smokeTest } from './smoke-test.js';
+import { smokePhase } from './smoke-test.js';
 import { templateChangeDecision } from './template-change.js';
 
 type Shifting = Extract<Release, { phase: 'shifting' }>;
@@ -87,8 +87,8 @@ async function nextInput(
         : { type: 'candidate-failed', releaseId: active.id, reason: revision.detail };
     }
     case 'smoke-testing': {
-      const smoke = await smokeTest(deps, config, record, active, view);
-      return smoke ? { type: 'smoke-result', releaseId: active.id, smoke } : null;
+      const phase = await smokePhase(deps, config, record, active, view);
+      return phase ? { type: 'smoke-result', releaseId: active.id, ...phase } : null;
     }
     case 'shifting':
       return active.paused ? null : measureStep(deps, config, record, active);

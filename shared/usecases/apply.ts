@@ -1,4 +1,5 @@
 import type { Command } from '../domain/commands.js';
+import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { actedOn, alreadyActedOn, type Delivery } from '../domain/deliveries.js';
 import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { enqueue } from '../domain/outbox.js';

@@ -6,6 +6,8 @@ import type { Logger } from '../ports/logger.js';
 import type { MetricsSource } from '../ports/metrics-source.js';
 import type { ServicePlatform } from '../ports/service-platform.js';
 import type { SmokeProber } from '../ports/smoke-prober.js';
+import type { InferenceLogStore } from '../ports/inference-log-store.js';
+import type { ShadowReplayer } from '../ports/shadow-replayer.js';
 
 /**
  * What the use cases run against. Each entry is a getter so a function builds only the clients
@@ -20,6 +22,9 @@ export interface Deps {
   registry(): ImageRegistry;
   metrics(): MetricsSource;
   prober(): SmokeProber;
+  /** The colors' inference-log buckets, read by the shadow replay. */
+  inferenceLogs(): InferenceLogStore;
+  replayer(): ShadowReplayer;
   /** A fresh, sortable, lowercase id for a release or an operation. */
   newId(): string;
 }

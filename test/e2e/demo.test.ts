@@ -21,6 +21,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 interface Measured {
   versions: Record<string, number>;
+  /** Inference-log bucket → model version → logged predictions. */
+  logs: Record<string, Record<string, number>>;
   failures: string[];
   events: DeploymentEvent[];
 }
@@ -48,7 +50,25 @@ async function measure(stack: Stack): Promise<Measured> {
   const events = stack.emulator.pubsub
     .published(stack.endpoints.topics.deploymentEvents)
     .map((m) => DeploymentEvent.parse(JSON.parse(m.data.toString('utf8'))));
-  return { versions, failures, events };
+  return { versions, failures, events, logs: loggedVersions(stack) };
+}
+
+/** What each color's bucket holds in the emulator, by the model version that logged it. */
+function loggedVersions(stack: Stack): Record<string, Record<string, number>> {
+  const service = stack.config.services[0]!;
+  const logs: Record<string, Record<string, number>> = {};
+  for (const color of ['blue', 'green'] as const) {
+    const bucket = service.colors[color].env.INFERENCE_LOG_BUCKET!;
+    const counts: Record<string, number> = {};
+    for (const object of stack.emulator.storage.list(bucket, { prefix: 'inference/' }).items) {
+      for (const line of object.data.toString('utf8').trim().split('\n')) {
+        const version = (JSON.parse(line) as { model_version: string }).model_version;
+        counts[version] = (counts[version] ?? 0) + 1;
+      }
+    }
+    logs[bucket] = counts;
+  }
+  return logs;
 }
 
 describe.sequential('cutover demo, every scenario end to end', () => {
@@ -99,8 +119,27 @@ describe.sequential('cutover demo, every scenario end to end', () => {
       expect(outcome.traffic.sent).toBeGreaterThan(20);
       expect(outcome.traffic.failures).toEqual([]);
       expect(outcome.traffic.failed).toBe(0);
-      if (injectsErrors(scenario)) expect(outcome.traffic.injected).toBeGreaterThan(0);
+      const caughtBeforeUsers = scenario.expected.candidateUserRequests === 0;
+      if (injectsErrors(scenario) && !caughtBeforeUsers)
+        expect(outcome.traffic.injected).toBeGreaterThan(0);
       else expect(outcome.traffic.injected).toBe(0);
+
+      // A candidate the shadow replay catches never answers a user, and goes within 60 s.
+      if (caughtBeforeUsers) {
+        expect(outcome.candidateUserRequests).toBe(0);
+        expect(outcome.releaseMs).toBeLessThanOrEqual(60_000);
+        expect(log).toContain('green served 0 user requests');
+      }
+
+      // Each color logs to its own bucket: blue's v1 and green's v2 land apart.
+      if (name === 'healthy') {
+        const blue = m.logs['cutover-demo-inference-blue'] ?? {};
+        const green = m.logs['cutover-demo-inference-green'] ?? {};
+        expect(Object.keys(blue)).toEqual(['1.0.0']);
+        expect(Object.keys(green)).toEqual(['2.0.0']);
+        expect(blue['1.0.0']).toBeGreaterThan(50);
+        expect(green['2.0.0']).toBeGreaterThan(0);
+      }
 
       // The view told the story: the outcome line names the phase.
       expect(log).toContain(scenario.expected.phase.toUpperCase());

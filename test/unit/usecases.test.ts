@@ -5,9 +5,11 @@ import { parseConfig } from '../../shared/config/load.js';
 import type { Deps } from '../../shared/usecases/deps.js';
 import { provisionCandidate } from '../../shared/usecases/provision.js';
 import { FakeBus } from '../fakes/fake-bus.js';
+import { FakeLogStore } from '../fakes/fake-log-store.js';
 import { FakeMetrics } from '../fakes/fake-metrics.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeRegistry } from '../fakes/fake-registry.js';
+import { FakeReplayer } from '../fakes/fake-replayer.js';
 
 const SERVICE = 'projects/p/locations/us-central1/services/leakage';
 const REPO = 'us-central1-docker.pkg.dev/p/models/leakage';
@@ -38,6 +40,8 @@ function setup() {
     bus: () => bus,
     metrics: () => new FakeMetrics(),
     prober: () => new HttpSmokeProber(),
+    inferenceLogs: () => new FakeLogStore(),
+    replayer: () => new FakeReplayer(() => ({ status: 200, latencyMs: 1, json: {}, error: null })),
     newId: () => `r${++n}`,
   };
   return { deps, logger, platform, registry, bus, service: config.services[0]! };
