@@ -34,10 +34,11 @@ export async function rollback(event: CloudEvent<unknown>): Promise<void> {
     }
     const config = match.service;
     const who = { reason: request.reason, requestedBy: request.requestedBy };
+    const delivery = { kind: 'message' as const, id: message.delivery.messageId };
     const outcome = await reportFailure(deps, config.service, () =>
       request.mode === 'traffic'
-        ? applyInput(deps, config, { type: 'rollback-traffic', ...who })
-        : rollbackContainer(deps, config, who),
+        ? applyInput(deps, config, { type: 'rollback-traffic', ...who }, delivery)
+        : rollbackContainer(deps, config, who, delivery),
     );
     logOutcome(
       logger.with({

@@ -25,6 +25,7 @@ import { startPlatform, type Platform } from './platform/index.js';
 import { ProcessFile } from './process-file.js';
 import { startPushServer } from './push-server.js';
 import { Scheduler } from './scheduler.js';
+import { systemClock } from '../shared/ports/clock.js';
 import * as defaults from './stack-options.js';
 import type { StackOptions } from './stack-options.js';
 import { createTopics, createTriggers, topicNames } from './topology.js';
@@ -39,8 +40,8 @@ export interface Stack {
   platform: Platform;
   /** Pushes `tag` of the first service's image with a recipe carrying `knobs`; Artifact Registry notifies `gcr`. */
   pushImage(tag: string, knobs?: ModelKnobs): Promise<{ image: string; digest: string }>;
-  /** Publishes one scheduler tick now (besides the periodic ones). */
-  tick(): Promise<string | null>;
+  /** Publishes one scheduler tick of every service now (besides the periodic ones). */
+  tick(): Promise<Array<string | null>>;
   /** Stops load, scheduler, evaluator, deliveries, functions, revision processes and the emulator. */
   stop(): Promise<void>;
 }
@@ -136,6 +137,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       topic: topics.deploymentEvents,
       periodMs: timings.tickSeconds * 1000,
       logger,
+      services: config.services.map((s) => s.service),
+      clock: systemClock,
     });
     scheduler.start();
     stops.push(() => scheduler.stop());

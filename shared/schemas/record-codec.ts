@@ -11,6 +11,10 @@ const KEYS = {
   phase: 'cutover.dev/phase',
   failedImages: 'cutover.dev/failed-images',
   history: 'cutover.dev/history',
+  previousStables: 'cutover.dev/previous-stables',
+  outbox: 'cutover.dev/outbox',
+  inputs: 'cutover.dev/inputs',
+  held: 'cutover.dev/held',
 } as const;
 
 /**
@@ -23,6 +27,14 @@ export function encodeRecord(record: ServiceRecord): Record<string, string> {
     [KEYS.failedImages]: JSON.stringify(record.failedImages),
     [KEYS.history]: JSON.stringify(record.history),
   };
+  // Written only when they hold something, so a quiet service carries no extra annotations.
+  if (record.previousStables?.length)
+    out[KEYS.previousStables] = JSON.stringify(record.previousStables);
+  if (record.outbox && (record.outbox.owed.length || record.outbox.seq))
+    out[KEYS.outbox] = JSON.stringify(record.outbox);
+  if (record.inputs && (record.inputs.lastTick || record.inputs.seen.length))
+    out[KEYS.inputs] = JSON.stringify(record.inputs);
+  if (record.held) out[KEYS.held] = JSON.stringify(record.held);
   if (record.release) {
     out[KEYS.release] = JSON.stringify(record.release);
     out[KEYS.releaseId] = record.release.id;
@@ -46,6 +58,10 @@ export function decodeRecord(
     release: field(KEYS.release, null),
     failedImages: field(KEYS.failedImages, []),
     history: field(KEYS.history, []),
+    previousStables: field(KEYS.previousStables, undefined),
+    outbox: field(KEYS.outbox, undefined),
+    inputs: field(KEYS.inputs, undefined),
+    held: field(KEYS.held, undefined),
   });
   if (!parsed.success) {
     throw new InvalidPayloadError(

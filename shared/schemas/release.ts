@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Color } from './config.js';
+import { Inputs, Outbox } from './outbox.js';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -60,6 +61,10 @@ const ReleaseBase = z.object({
   /** The tag that was pushed. */
   tag: z.string().min(1),
   startedAt: Timestamp,
+  /** Last progress (phase change or verdict): the no-progress deadline counts from here. */
+  progressAt: Timestamp.optional(),
+  /** Who asked for it when a person did (`cutover retry`), else null. */
+  requestedBy: z.string().nullable().optional(),
 });
 
 const Step = z.object({
@@ -103,6 +108,16 @@ export const Release = z.discriminatedUnion('phase', [
     requestedBy: z.string().nullable(),
     lastVerdict: Verdict.nullable(),
   }),
+  /**
+   * Terminal: the release could not go on (interrupted provisioning, no progress before the
+   * deadline); all traffic is on the stable and the image is NOT marked failed, so it can be retried.
+   */
+  ReleaseBase.extend({
+    phase: z.literal('aborted'),
+    endedAt: Timestamp,
+    reason: z.string(),
+    lastVerdict: Verdict.nullable(),
+  }),
   /** Terminal: a newer push replaced this release before it finished. */
   ReleaseBase.extend({
     phase: z.literal('superseded'),
@@ -113,7 +128,7 @@ export const Release = z.discriminatedUnion('phase', [
 export type Release = z.infer<typeof Release>;
 export type Phase = Release['phase'];
 
-export const TERMINAL_PHASES = ['promoted', 'rolled-back', 'superseded'] as const;
+export const TERMINAL_PHASES = ['promoted', 'rolled-back', 'superseded', 'aborted'] as const;
 export function isTerminal(phase: Phase): boolean {
   return (TERMINAL_PHASES as readonly string[]).includes(phase);
 }
@@ -128,15 +143,57 @@ export const HistoryEntry = z.object({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
-/** Everything cutover keeps about one service, persisted in its `cutover.dev/` annotations. */
+/**
+ * A person's request (rollback, pause) that hit a permanent error: the release holds where it is
+ * (never advances or promotes past it) and every tick retries the request until it is carried out.
+ */
+export const HeldRequest = z.object({
+  request: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('rollback-traffic'), reason: z.string() }),
+    z.object({
+      type: z.literal('rollback-container'),
+      reason: z.string(),
+      id: z.string().min(1),
+      image: z.string().min(1),
+      tag: z.string(),
+      revision: z.string().min(1),
+    }),
+    z.object({ type: z.literal('pause') }),
+  ]),
+  requestedBy: z.string(),
+  since: Timestamp,
+  attempts: z.number().int().positive(),
+  /** The error, and what a person must fix for the retry to pass. */
+  error: z.string(),
+  fix: z.string(),
+});
+export type HeldRequest = z.infer<typeof HeldRequest>;
+
+/**
+ * Everything cutover keeps about one service, persisted in its `cutover.dev/` annotations. The
+ * fields added for exactly-once delivery are optional so a record written before them still reads
+ * (absent = empty).
+ */
 export const ServiceRecord = z.object({
   stable: Slot,
+  /**
+   * The stables before the current one, newest first (recorded at promotion): a container
+   * rollback goes to the first, never further back.
+   */
+  previousStables: z.array(Slot).optional(),
   release: Release.nullable(),
-  /** Image digests that failed a release; a push of one of them is ignored. */
+  /** Image digests that failed a judged release; a push of one of them is ignored. */
   failedImages: z.array(z.string()),
   history: z.array(HistoryEntry),
+  /** Side effects written with a decision and not yet carried out. */
+  outbox: Outbox.optional(),
+  /** The inputs the record already acted on (tick slot, delivery ids). */
+  inputs: Inputs.optional(),
+  /** A person's request that could not be carried out yet, or null. */
+  held: HeldRequest.nullable().optional(),
 });
 export type ServiceRecord = z.infer<typeof ServiceRecord>;
 
 export const HISTORY_LIMIT = 10;
 export const FAILED_IMAGES_LIMIT = 50;
+export const PREVIOUS_STABLES_LIMIT = 3;
