@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { gcsSink } from './gcs-sink.js';
 import { InferenceLog } from './inference-log.js';
 import { ErrorBudget, KnobError, readKnobs, type Knobs } from './knobs.js';
+import { ModelMetrics } from './metrics.js';
 import { leakageProbability, parseFeatures } from './model.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -16,6 +17,8 @@ export interface ModelServerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Where each prediction is logged for replay (the color's bucket); none by default. */
   inferenceLog?: InferenceLog;
+  /** What `GET /metrics` serves; labelled from K_REVISION / K_SERVICE by default. */
+  metrics?: ModelMetrics;
 }
 
 /** Requests carrying this header are replays (cutover's shadow replay): answered, never logged again. */
@@ -60,6 +63,12 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
   const log = logger(options.writeLine ?? ((l) => process.stdout.write(l + '\n')), now);
   const sleep = options.sleep ?? timerSleep;
   const errors = new ErrorBudget(knobs.errorRate);
+  const metrics =
+    options.metrics ??
+    new ModelMetrics({
+      revision: process.env.K_REVISION ?? 'local',
+      service: process.env.K_SERVICE ?? 'local',
+    });
   const common = {
     model_version: knobs.modelVersion,
     inference_log_bucket: knobs.inferenceLogBucket,
@@ -110,6 +119,7 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
       return sendJson(res, 503, failure);
     }
     const probability = leakageProbability(parsed.features, knobs.predictionShift);
+    metrics.predicted(probability);
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     log('INFO', 'prediction', {
       ...common,
@@ -126,6 +136,17 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
 
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics' && req.method === 'GET') {
+      void metrics.text().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.contentType() });
+        res.end(text);
+      });
+      return;
+    }
+    const received = performance.now();
+    res.once('finish', () =>
+      metrics.request(res.statusCode, (performance.now() - received) / 1000),
+    );
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok', model_version: knobs.modelVersion });
     }
