@@ -72,6 +72,7 @@ export function rollBack(
       phase: 'rolled-back',
       endedAt: ended.endedAt,
       detail: `${detail.trigger}: ${detail.reason}`,
+      by: detail.requestedBy,
     }),
   };
   const candidateServes = release.phase !== 'provisioning';
@@ -113,6 +114,7 @@ export function promote(
   verdict: Verdict | null,
   ctx: MachineContext,
   service: string,
+  requestedBy: string | null = null,
 ): Transition {
   const previous = record.stable;
   const tag = rollbackTag(ctx.now);
@@ -124,6 +126,8 @@ export function promote(
     phase: 'promoted',
     endedAt: ctx.now.toISOString(),
     lastVerdict: verdict,
+    requestedBy,
+    previousStable: previous,
   };
   const next: ServiceRecord = {
     ...record,
@@ -135,6 +139,7 @@ export function promote(
       phase: 'promoted',
       endedAt: ended.endedAt,
       detail: `promoted ${release.tag}; previous image tagged ${tag}`,
+      by: requestedBy,
     }),
   };
   return {
@@ -149,6 +154,7 @@ export function promote(
         ...eventBase(service, ended, ctx.now, verdict),
         stable: release.candidate,
         rollbackTag: tag,
+        requestedBy,
       }),
     ],
   };

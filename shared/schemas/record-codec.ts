@@ -11,6 +11,7 @@ const KEYS = {
   phase: 'cutover.dev/phase',
   failedImages: 'cutover.dev/failed-images',
   history: 'cutover.dev/history',
+  actions: 'cutover.dev/actions',
 } as const;
 
 /**
@@ -23,6 +24,7 @@ export function encodeRecord(record: ServiceRecord): Record<string, string> {
     [KEYS.failedImages]: JSON.stringify(record.failedImages),
     [KEYS.history]: JSON.stringify(record.history),
   };
+  if (record.actions?.length) out[KEYS.actions] = JSON.stringify(record.actions);
   if (record.release) {
     out[KEYS.release] = JSON.stringify(record.release);
     out[KEYS.releaseId] = record.release.id;
@@ -46,6 +48,7 @@ export function decodeRecord(
     release: field(KEYS.release, null),
     failedImages: field(KEYS.failedImages, []),
     history: field(KEYS.history, []),
+    actions: field(KEYS.actions, []),
   });
   if (!parsed.success) {
     throw new InvalidPayloadError(

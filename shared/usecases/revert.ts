@@ -65,3 +65,26 @@ export async function rollbackContainer(
     ),
   );
 }
+
+/**
+ * Undoes the last promotion: 100% back on the stable it replaced, at once. Throws a
+ * PermanentError when that revision is no longer deployed (a container rollback still can).
+ */
+export async function undoPromotion(
+  deps: Deps,
+  config: ServiceConfig,
+  request: { reason: string; requestedBy: string },
+): Promise<Applied> {
+  return applyDecision(deps, config.service, async (record) => {
+    const last = record.release;
+    const previous = last?.phase === 'promoted' ? (last.previousStable ?? null) : null;
+    if (previous && !(await deps.platform().revision(config.service, previous.revision))) {
+      throw new PermanentError(
+        'undo',
+        'FAILED_PRECONDITION',
+        `${previous.revision} is no longer deployed; use \`cutover rollback --container\` to redeploy the previous image`,
+      );
+    }
+    return transition(record, { type: 'undo', ...request }, { config, now: deps.clock.now() });
+  });
+}
