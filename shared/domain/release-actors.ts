@@ -31,12 +31,19 @@ function manualAction(input: ReleaseInput): { action: ManualAction['action']; by
 /**
  * Records who did what: a manual input that changed the record is added to the record's actions
  * (newest first, bounded), and the history entry it wrote (if it ended the release) names the actor.
- * Ignored inputs are not recorded: nothing happened.
+ * Ignored inputs are not recorded: nothing happened. Actions survive every transition.
  */
-export function recordActor(input: ReleaseInput, result: Transition, now: Date): Transition {
+export function recordActor(
+  before: ServiceRecord,
+  input: ReleaseInput,
+  result: Transition,
+  now: Date,
+): Transition {
+  // A transition that rebuilt the record without its actions keeps them.
+  const kept = result.record.actions ?? before.actions;
+  const record: ServiceRecord = kept ? { ...result.record, actions: kept } : result.record;
   const manual = manualAction(input);
-  if (!manual || result.ignored !== null) return result;
-  const record: ServiceRecord = result.record;
+  if (!manual || result.ignored !== null) return { ...result, record };
   const releaseId = record.release?.id ?? null;
   const entry: ManualAction = {
     ...manual,

@@ -38,7 +38,7 @@ export function transition(
   input: ReleaseInput,
   ctx: MachineContext,
 ): Transition {
-  return recordActor(input, decide(record, input, ctx), ctx.now);
+  return recordActor(record, input, decide(record, input, ctx), ctx.now);
 }
 
 function decide(record: ServiceRecord, input: ReleaseInput, ctx: MachineContext): Transition {
