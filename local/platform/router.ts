@@ -51,6 +51,8 @@ export interface Router {
    */
   setTable(table: RoutingTable): void;
   table(): RoutingTable;
+  /** Resolves once the spare tag listeners used so far have been replaced. */
+  refilled(): Promise<void>;
   /** Closes every listener and connection; resolves when all are closed. */
   close(): Promise<void>;
 }
@@ -163,6 +165,7 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
       current = { table: structuredClone(table), picker: new WeightedPicker(table.split) };
     },
     table: () => structuredClone(current.table),
+    refilled: () => refilling,
     async close() {
       closed = true;
       await refilling.catch(() => undefined);

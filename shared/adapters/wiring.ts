@@ -4,7 +4,7 @@ import type * as MonitoringModule from '@google-cloud/monitoring';
 import type * as PubSubModule from '@google-cloud/pubsub';
 import type * as RunModule from '@google-cloud/run';
 import { loadConfigFromEnv } from '../config/load.js';
-import { systemClock } from '../ports/clock.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 import type { Config } from '../schemas/config.js';
 import { timeId, type Deps } from '../usecases/deps.js';
 import { clientOptionsFromEnv, type GoogleClientOptions } from './gcp/client-options.js';
@@ -57,16 +57,20 @@ export function gcpAdapters(options: GoogleClientOptions, predictionMetric?: str
   };
 }
 
-/** The process's dependencies from the environment: config (CUTOVER_CONFIG[_FILE]), endpoints, logger. */
+/**
+ * The process's dependencies from the environment: config (CUTOVER_CONFIG[_FILE]), endpoints,
+ * logger. `clock` is the system clock in production; tests pass a manual one.
+ */
 export function buildDeps(
   env: NodeJS.ProcessEnv = process.env,
   config: Config = loadConfigFromEnv(env),
+  clock: Clock = systemClock,
 ): Deps {
   return {
     config,
-    clock: systemClock,
+    clock,
     logger: jsonLogger({ component: 'cutover' }),
     ...gcpAdapters(clientOptionsFromEnv(env), config.predictionMetric),
-    newId: () => timeId(systemClock.now()),
+    newId: () => timeId(clock.now()),
   };
 }

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Faults } from '../../local/emulator/faults.js';
 import type { EmulatorContext } from '../../local/emulator/faults.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { ManualClock } from '../fakes/manual-clock.js';
 
 type Services = Array<{
   definition: grpc.ServiceDefinition;
@@ -14,8 +14,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function testContext(): EmulatorContext {
-  return { clock: systemClock, faults: new Faults() };
+/** A module's context on a manual clock: emulated time moves only when the test moves it. */
+export function testContext(clock: ManualClock = new ManualClock()): EmulatorContext {
+  return { clock, faults: new Faults() };
 }
 
 export async function serve(services: Services): Promise<TestServer> {

@@ -5,7 +5,7 @@ import { ServicesClient } from '@google-cloud/run';
 import { PubSub } from '@google-cloud/pubsub';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { googleAuthLibrary } from 'google-gax';
-import { setRuntime } from '../../functions/runtime.js';
+import { runtime, setRuntime } from '../../functions/runtime.js';
 import '../../functions/index.js';
 import { buildDeps } from '../../shared/adapters/wiring.js';
 import type { ConfigInput } from '../../shared/schemas/config.js';
@@ -15,6 +15,9 @@ import { startEmulator, type Emulator } from '../../local/emulator/index.js';
 import { cloudRunSeries } from '../../local/emulator/cloud-run-metrics.js';
 import { memoryLogger } from '../../shared/adapters/json-logger.js';
 import { parseConfig } from '../../shared/config/load.js';
+import { HttpSmokeProber } from '../../shared/adapters/http-smoke-prober.js';
+import type { SmokeProber } from '../../shared/ports/smoke-prober.js';
+import { ManualClock } from '../fakes/manual-clock.js';
 
 export const PROJECT = 'cutover-test';
 export const SERVICE = `projects/${PROJECT}/locations/us-central1/services/leakage`;
@@ -27,6 +30,8 @@ export const digestOf = (n: number) => `sha256:${String(n).repeat(64).slice(0, 6
 export interface Behaviour {
   status: number;
   body: Record<string, unknown>;
+  /** The latency the smoke prober reports for this upstream (default 20 ms), never a measured one. */
+  latencyMs?: number;
 }
 export const healthy: Behaviour = {
   status: 200,
@@ -36,9 +41,12 @@ export const healthy: Behaviour = {
 /**
  * The functions, for real, against the emulator: the service exists (like Terraform made it),
  * tag URLs are small HTTP upstreams whose answers a test sets, metrics are seeded into Monitoring.
+ * Time is `clock`, shared by the functions and the emulator: it moves only when a test (or
+ * `seed`) moves it, so no result depends on how fast the machine is.
  */
 export class Harness {
   private constructor(
+    readonly clock: ManualClock,
     readonly emulator: Emulator,
     readonly deps: Deps,
     readonly logs: ReturnType<typeof memoryLogger>,
@@ -50,11 +58,13 @@ export class Harness {
     config: Partial<ConfigInput['services'][number]> = {},
     top: Partial<ConfigInput> = {},
   ): Promise<Harness> {
-    const emulator = await startEmulator();
+    const clock = new ManualClock();
+    const emulator = await startEmulator({ clock });
     const behaviours = new Map<string, Behaviour>();
     // Each tag gets its own URL (its own port), answering as the test sets for that color.
     const servers: Server[] = [];
     const urls: Record<string, string> = {};
+    const tagOf = new Map<string, string>();
     for (const tag of ['main', 'blue', 'green']) {
       const upstream = createServer((req, res) => {
         const b = behaviours.get(tag) ?? healthy;
@@ -64,6 +74,7 @@ export class Harness {
       });
       await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
       urls[tag] = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      tagOf.set(urls[tag], tag);
       servers.push(upstream);
     }
     emulator.run.setUrlResolver((_s, tag) => urls[tag ?? 'main'] ?? urls.main!);
@@ -96,9 +107,11 @@ export class Harness {
     process.env.CUTOVER_WEBHOOK_USERNAME = WEBHOOK.username;
     process.env.CUTOVER_WEBHOOK_PASSWORD = WEBHOOK.password;
     const logs = memoryLogger();
+    const http = new HttpSmokeProber();
     const deps: Deps = {
-      ...buildDeps(env, parseConfig(JSON.parse(env.CUTOVER_CONFIG))),
+      ...buildDeps(env, parseConfig(JSON.parse(env.CUTOVER_CONFIG)), clock),
       logger: logs,
+      prober: () => declaredLatency(http, (url) => behaviours.get(tagOf.get(url) ?? 'main')),
     };
     setRuntime(deps);
     await createService(emulator);
@@ -111,7 +124,7 @@ export class Harness {
     for (const t of ['cutover-deployment-events', 'cutover-rollback-requests', 'gcr'])
       await pubsub.createTopic(t);
     await pubsub.close();
-    return new Harness(emulator, deps, logs, behaviours, servers);
+    return new Harness(clock, emulator, deps, logs, behaviours, servers);
   }
 
   async stop(): Promise<void> {
@@ -132,13 +145,16 @@ export class Harness {
     );
   }
 
-  /** Seeds `requests` observations for a revision, timed just now (after the current step began). */
+  /**
+   * Seeds `requests` observations for a revision over the next second: the clock moves on 1 s,
+   * so the points end after the current step began and no later than the next tick's now.
+   */
   seed(
     revision: string,
     o: { requests?: number; errors?: number; latencyMs?: number; prediction?: number } = {},
   ): void {
     const n = o.requests ?? 50;
-    const end = new Date(Date.now() + 5);
+    const end = this.clock.advance(1000);
     const requests = Array.from({ length: n }, (_, i) => ({
       status: i < (o.errors ?? 0) ? 503 : 200,
       latencyMs: o.latencyMs ?? 40 + (i % 10),
@@ -211,7 +227,25 @@ async function createService(emulator: Emulator): Promise<void> {
   await client.close();
 }
 
-/** Delivers `body` to a CloudEvent function as Eventarc does: binary mode, Pub/Sub message. */
+/** The smoke prober's real HTTP probes, each reporting the latency its upstream declares. */
+function declaredLatency(
+  http: SmokeProber,
+  behaviourOf: (baseUrl: string) => Behaviour | undefined,
+): SmokeProber {
+  return {
+    probe: async (baseUrl, route, options) => ({
+      ...(await http.probe(baseUrl, route, options)),
+      latencyMs: behaviourOf(baseUrl)?.latencyMs ?? 20,
+    }),
+  };
+}
+
+let deliveries = 0;
+
+/**
+ * Delivers `body` to a CloudEvent function as Eventarc does: binary mode, Pub/Sub message,
+ * published at the running harness's now unless `publishTime` says otherwise.
+ */
 export async function deliver(
   fn: string,
   topic: string,
@@ -219,8 +253,8 @@ export async function deliver(
   options: { raw?: string; publishTime?: Date } = {},
 ): Promise<number> {
   const data = options.raw ?? Buffer.from(JSON.stringify(body)).toString('base64');
-  const id = String(Math.floor(Math.random() * 1e12));
-  const time = (options.publishTime ?? new Date()).toISOString();
+  const id = `m-${++deliveries}`;
+  const time = (options.publishTime ?? runtime().clock.now()).toISOString();
   return post(fn, {
     headers: {
       'content-type': 'application/json',

@@ -186,7 +186,7 @@ describe('duplicates and out-of-order deliveries', () => {
       releaseId: 'some-older-release',
       step: null,
       percent: 0,
-      at: new Date().toISOString(),
+      at: h.clock.now().toISOString(),
       verdict: null,
       candidate: { revision: green, image: 'x', color: 'green' },
       stable: { revision: blue, image: 'y', color: 'blue' },

@@ -78,7 +78,7 @@ describe('revertOnAlert', () => {
       message: {
         ...envelope.message,
         data: Buffer.from(JSON.stringify(openIncident())).toString('base64'),
-        publish_time: new Date().toISOString(),
+        publish_time: h.clock.now().toISOString(),
       },
     };
     const res = await post('revertOnAlert', {
@@ -263,7 +263,7 @@ describe('bad input changes nothing and is acknowledged', () => {
       'provisionGreen',
       'gcr',
       { action: 'INSERT', digest: `${REPO}@${digestOf(2)}`, tag: `${REPO}:2` },
-      { publishTime: new Date(Date.now() - 3600_000) },
+      { publishTime: new Date(h.clock.now().getTime() - 3600_000) },
     );
     expect(status).toBe(204);
     expect(h.emulator.run.listRevisions(SERVICE)).toHaveLength(1);

@@ -126,7 +126,7 @@ describe('router', () => {
     const urls = new Set<string>();
     for (let i = 0; i < 8; i++) {
       urls.add(r.tagUrl(`t${i}`));
-      await new Promise((res) => setTimeout(res, 20));
+      await r.refilled();
     }
     expect(urls.size).toBe(8);
   });
