@@ -24,7 +24,6 @@ export function initialRecord(stable: Omit<Slot, 'color'>): ServiceRecord {
     release: null,
     failedImages: [],
     history: [],
-    actions: [],
   };
 }
 

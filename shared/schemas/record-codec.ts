@@ -48,7 +48,7 @@ export function decodeRecord(
     release: field(KEYS.release, null),
     failedImages: field(KEYS.failedImages, []),
     history: field(KEYS.history, []),
-    actions: field(KEYS.actions, []),
+    actions: field(KEYS.actions, undefined),
   });
   if (!parsed.success) {
     throw new InvalidPayloadError(

@@ -48,9 +48,10 @@ function entryPoint(f: { body: Body; entry: Body | null }): string {
 }
 
 describe('terraform wiring', () => {
-  it('deploys the four entry points, revertOnAlert both as webhook and behind Pub/Sub', () => {
+  it('deploys the entry points, revertOnAlert both as webhook and behind Pub/Sub', () => {
     expect(deployedFunctions().map(entryPoint).sort()).toEqual([
       'advanceRelease',
+      'notify',
       'provisionGreen',
       'revertOnAlert',
       'revertOnAlert',
@@ -60,7 +61,7 @@ describe('terraform wiring', () => {
 
   it("triggers every event function from a topic the module declares, with an explicit retry policy", () => {
     const triggered = deployedFunctions().filter((f) => f.body.event_trigger);
-    expect(triggered).toHaveLength(4);
+    expect(triggered).toHaveLength(5);
     const byEntry: Record<string, string[]> = {};
     for (const f of triggered) {
       const trigger = first(f.body.event_trigger);
@@ -73,6 +74,7 @@ describe('terraform wiring', () => {
     expect(byEntry).toEqual({
       provisionGreen: ['gcr'],
       advanceRelease: ['deployment_events'],
+      notify: ['deployment_events'],
       rollback: ['rollback_requests'],
       revertOnAlert: ['alert_incidents'],
     });
@@ -98,7 +100,9 @@ describe('terraform wiring', () => {
       // A literal map comes out structured; a merge(...) stays an expression.
       if (typeof env === 'string') expect(env, f.key).toMatch(/CUTOVER_CONFIG\s*=\s*local\.cutover_config_json/);
       else expect((env as Body).CUTOVER_CONFIG, f.key).toBe('${local.cutover_config_json}');
-      expect(String(service.service_account_email), f.key).toMatch(/^\$\{google_service_account\.function\[/);
+      expect(String(service.service_account_email), f.key).toMatch(
+        /^\$\{google_service_account\.(function\[|notify\[0\])/,
+      );
     }
   });
 
