@@ -1,6 +1,6 @@
 import type { Thresholds } from '../schemas/config.js';
 import type { CheckResult, Outcome, Verdict } from '../schemas/release.js';
-import type { Measurement, RevisionMetrics } from './measurement.js';
+import type { Measurement, RevisionSummary } from './measurement.js';
 
 /**
  * The one judgement of a step (DESIGN.md §3): blue and green measured over the same window go in,
@@ -16,8 +16,8 @@ import type { Measurement, RevisionMetrics } from './measurement.js';
  *   inconclusive; else pass.
  */
 export function judgeStep(input: {
-  blue: RevisionMetrics;
-  green: RevisionMetrics;
+  blue: RevisionSummary;
+  green: RevisionSummary;
   thresholds: Thresholds;
   window: { start: Date; end: Date };
   now: Date;
@@ -45,8 +45,8 @@ export function judgeStep(input: {
  * a value when it knows requests were served without any 5xx.
  */
 export function judgeErrorRate(
-  blue: RevisionMetrics,
-  green: RevisionMetrics,
+  blue: RevisionSummary,
+  green: RevisionSummary,
   t: Thresholds,
 ): CheckResult {
   const base = { check: 'error-rate' as const, limit: t.max5xxRate, critical: false };
@@ -100,8 +100,8 @@ export function judgeErrorRate(
  * inconclusive. `samples` is the number of green requests behind green's p95.
  */
 export function judgeP95(
-  blue: RevisionMetrics,
-  green: RevisionMetrics,
+  blue: RevisionSummary,
+  green: RevisionSummary,
   t: Thresholds,
 ): CheckResult {
   const base = { check: 'p95-latency' as const, critical: false };
@@ -137,8 +137,8 @@ export function judgeP95(
  * No data on either side is inconclusive. `samples` is green's number of predictions.
  */
 export function judgePredictionDrift(
-  blue: RevisionMetrics,
-  green: RevisionMetrics,
+  blue: RevisionSummary,
+  green: RevisionSummary,
   t: Thresholds,
 ): CheckResult {
   const base = { check: 'prediction-drift' as const, critical: false };
@@ -189,7 +189,7 @@ function inconclusive(
 }
 
 /** errors5xx / requests, or null when either count is missing or there were no requests. */
-function rateOf(m: RevisionMetrics): number | null {
+function rateOf(m: RevisionSummary): number | null {
   if (!known(m.requests) || !known(m.errors5xx) || m.requests.value <= 0) return null;
   return m.errors5xx.value / m.requests.value;
 }

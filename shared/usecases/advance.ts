@@ -1,4 +1,4 @@
-import type { RevisionMetrics } from '../domain/measurement.js';
+import type { RevisionSummary } from '../domain/measurement.js';
 import { activeRelease, transition } from '../domain/release-machine.js';
 import type { ReleaseInput, Transition } from '../domain/release-input.js';
 import type { ServiceConfig } from '../schemas/config.js';
@@ -120,7 +120,7 @@ async function measureStep(
   return { type: 'analysis', releaseId: active.id, step: active.step.index, blue, green, window };
 }
 
-function closedWindow(): RevisionMetrics {
+function closedWindow(): RevisionSummary {
   const none = { kind: 'no-data' as const, reason: 'the step is younger than the monitoring lag' };
   return { requests: none, errors5xx: none, p95LatencyMs: none, prediction: none };
 }

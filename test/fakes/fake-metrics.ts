@@ -1,4 +1,4 @@
-import { noData, value, type RevisionMetrics } from '../../shared/domain/measurement.js';
+import { noData, value, type RevisionSummary } from '../../shared/domain/measurement.js';
 import type { MetricsSource, Window } from '../../shared/ports/metrics-source.js';
 
 /** What a revision served in a stretch of time: one entry per request, and logged predictions. */
@@ -22,7 +22,7 @@ const key = (service: string, revision: string): string => `${service}|${revisio
  */
 export class FakeMetrics implements MetricsSource {
   private readonly observations = new Map<string, Stored[]>();
-  private readonly pinned = new Map<string, RevisionMetrics>();
+  private readonly pinned = new Map<string, RevisionSummary>();
   /** Every measure() call, in order. */
   readonly calls: Array<{ service: string; revision: string; window: Window }> = [];
 
@@ -33,7 +33,7 @@ export class FakeMetrics implements MetricsSource {
   }
 
   /** `measure` returns exactly this for the revision, whatever the window. */
-  set(service: string, revision: string, metrics: RevisionMetrics): void {
+  set(service: string, revision: string, metrics: RevisionSummary): void {
     this.pinned.set(key(service, revision), metrics);
   }
 
@@ -42,7 +42,7 @@ export class FakeMetrics implements MetricsSource {
     this.pinned.clear();
   }
 
-  async measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
+  async measure(service: string, revision: string, window: Window): Promise<RevisionSummary> {
     this.calls.push({ service, revision, window });
     const pinned = this.pinned.get(key(service, revision));
     if (pinned) return structuredClone(pinned);

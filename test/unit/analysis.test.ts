@@ -4,7 +4,7 @@ import {
   noData,
   value,
   type Measurement,
-  type RevisionMetrics,
+  type RevisionSummary,
 } from '../../shared/domain/measurement.js';
 import { Thresholds } from '../../shared/schemas/config.js';
 import { Verdict, type CheckResult } from '../../shared/schemas/release.js';
@@ -14,7 +14,7 @@ const window = { start: new Date('2025-03-01T10:00:00Z'), end: new Date('2025-03
 const now = new Date('2025-03-01T10:08:00Z');
 
 /** Healthy metrics: 1,000 requests, no 5xx, p95 100 ms, mean prediction 0.5. */
-function metrics(over: Partial<RevisionMetrics> = {}): RevisionMetrics {
+function metrics(over: Partial<RevisionSummary> = {}): RevisionSummary {
   return {
     requests: value(1000, 1000),
     errors5xx: value(0, 1000),
@@ -25,8 +25,8 @@ function metrics(over: Partial<RevisionMetrics> = {}): RevisionMetrics {
 }
 
 function judge(
-  blue: Partial<RevisionMetrics>,
-  green: Partial<RevisionMetrics>,
+  blue: Partial<RevisionSummary>,
+  green: Partial<RevisionSummary>,
   t: Partial<Thresholds> = {},
 ) {
   return judgeStep({
@@ -45,7 +45,7 @@ function check(verdict: Verdict, name: CheckResult['check']): CheckResult {
 }
 
 /** Green traffic of `requests` requests with `errors` 5xx (counts; null = no data). */
-function traffic(requests: number | null, errors: number | null): Partial<RevisionMetrics> {
+function traffic(requests: number | null, errors: number | null): Partial<RevisionSummary> {
   return {
     requests: requests === null ? noData('no request series') : value(requests, requests),
     errors5xx: errors === null ? noData('no 5xx series') : value(errors, requests ?? 0),
@@ -168,7 +168,7 @@ describe('judgeStep: 5xx rate (max 2%, minRequests 100, critical at 4 × 2% = 8%
 });
 
 describe('judgeStep: p95 latency (limit = blue × 1.1 + 5 ms)', () => {
-  const p95 = (v: number | null, samples = 1000): Partial<RevisionMetrics> => ({
+  const p95 = (v: number | null, samples = 1000): Partial<RevisionSummary> => ({
     p95LatencyMs: v === null ? noData('no latency series') : value(v, samples),
   });
   it.each([
@@ -232,7 +232,7 @@ describe('judgeStep: p95 latency (limit = blue × 1.1 + 5 ms)', () => {
 });
 
 describe('judgeStep: prediction drift (max 20%)', () => {
-  const mean = (v: number | null): Partial<RevisionMetrics> => ({
+  const mean = (v: number | null): Partial<RevisionSummary> => ({
     prediction: v === null ? noData('no prediction logs') : value(v, 800),
   });
   it.each([
@@ -287,10 +287,10 @@ describe('judgeStep: prediction drift (max 20%)', () => {
 });
 
 describe('judgeStep: the overall verdict', () => {
-  const slow: Partial<RevisionMetrics> = { p95LatencyMs: value(500, 1000) };
-  const few: Partial<RevisionMetrics> = traffic(10, 0);
-  const critical: Partial<RevisionMetrics> = traffic(1000, 200);
-  const noPredictions: Partial<RevisionMetrics> = { prediction: noData('no logs') };
+  const slow: Partial<RevisionSummary> = { p95LatencyMs: value(500, 1000) };
+  const few: Partial<RevisionSummary> = traffic(10, 0);
+  const critical: Partial<RevisionSummary> = traffic(1000, 200);
+  const noPredictions: Partial<RevisionSummary> = { prediction: noData('no logs') };
   it.each([
     ['all checks pass', {}, 'pass', false],
     ['one inconclusive, others pass', few, 'inconclusive', false],

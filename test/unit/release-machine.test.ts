@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
 import type { Command } from '../../shared/domain/commands.js';
-import { noData, value, type RevisionMetrics } from '../../shared/domain/measurement.js';
+import { noData, value, type RevisionSummary } from '../../shared/domain/measurement.js';
 import {
   activeRelease,
   initialRecord,
@@ -41,7 +41,7 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 function metrics(
   o: { requests?: number; errors?: number; p95?: number; prediction?: number } = {},
-): RevisionMetrics {
+): RevisionSummary {
   const requests = o.requests ?? 1000;
   return {
     requests: value(requests, requests),
@@ -50,7 +50,7 @@ function metrics(
     prediction: value(o.prediction ?? 0.5, requests),
   };
 }
-const silent: RevisionMetrics = {
+const silent: RevisionSummary = {
   requests: noData('none'),
   errors5xx: noData('none'),
   p95LatencyMs: noData('none'),

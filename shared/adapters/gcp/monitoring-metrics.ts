@@ -1,5 +1,5 @@
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { noData, value, type Measurement, type RevisionMetrics } from '../../domain/measurement.js';
+import { noData, value, type Measurement, type RevisionSummary } from '../../domain/measurement.js';
 import type { MetricsSource, Window } from '../../ports/metrics-source.js';
 import type { RetryPolicy } from './retry.js';
 import { int64, listSeries, scalar, type SeriesQuery } from './monitoring-series.js';
@@ -25,7 +25,7 @@ const SERVICE_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$
 export class MonitoringMetrics implements MetricsSource {
   constructor(private readonly options: MonitoringMetricsOptions) {}
 
-  async measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
+  async measure(service: string, revision: string, window: Window): Promise<RevisionSummary> {
     const m = SERVICE_NAME.exec(service);
     if (!m) throw new Error(`not a full Cloud Run service name: ${service}`);
     const base = {
@@ -50,7 +50,7 @@ export class MonitoringMetrics implements MetricsSource {
   }
 
   /** request_count summed per response_code_class: all classes → requests, `5xx` → errors. */
-  private async requests(base: Base): Promise<Pick<RevisionMetrics, 'requests' | 'errors5xx'>> {
+  private async requests(base: Base): Promise<Pick<RevisionSummary, 'requests' | 'errors5xx'>> {
     const result = await listSeries(
       this.options.client,
       {
@@ -125,7 +125,7 @@ export class MonitoringMetrics implements MetricsSource {
 
 type Base = Omit<SeriesQuery, 'metricType' | 'aligner' | 'reducer' | 'groupBy'>;
 
-function both(m: Measurement): Pick<RevisionMetrics, 'requests' | 'errors5xx'> {
+function both(m: Measurement): Pick<RevisionSummary, 'requests' | 'errors5xx'> {
   return { requests: m, errors5xx: m };
 }
 
