@@ -8,6 +8,7 @@ import { registerLocalPush } from './local-push.js';
 import { registerOperator } from './operator.js';
 import { registerRollback, registerUndo } from './rollback.js';
 import { registerStatus } from './status.js';
+import { registerUi } from './ui.js';
 import { registerValidate } from './validate.js';
 import { registerWait } from './wait.js';
 import { CUTOVER_VERSION } from './version.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerUndo(program);
   registerWait(program);
   registerValidate(program);
+  registerUi(program);
   return program;
 }
 
