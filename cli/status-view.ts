@@ -1,3 +1,4 @@
+import { versionedUrls } from '../shared/domain/version-tag.js';
 import type { ServiceView } from '../shared/ports/service-platform.js';
 import type { CheckResult, ServiceRecord, Verdict } from '../shared/schemas/release.js';
 
@@ -55,8 +56,13 @@ const by = (who: string | null | undefined) => (who ? ` by ${who}` : '');
  * `cutover status` as text: the split as a bar and per revision, the release's phase and step,
  * the last verdict with each check's numbers against its limit, and the history.
  * `steps` (from the config) lets the step read "2/3"; without it only the percent shows.
+ * `apiBase` (`https://DOMAIN/api`) adds each deployed version's URL (`…/api/v2`).
  */
-export function renderStatus(view: ServiceView, steps: number[] | null): string[] {
+export function renderStatus(
+  view: ServiceView,
+  steps: number[] | null,
+  apiBase: string | null = null,
+): string[] {
   const record = view.record;
   const share = (color: string) =>
     view.traffic
@@ -72,6 +78,10 @@ export function renderStatus(view: ServiceView, steps: number[] | null): string[
     lines.push(
       `          ${color.padEnd(6)}${String(t.percent).padStart(3)}%  ${t.revision}${url}`,
     );
+  }
+  if (apiBase) {
+    for (const v of versionedUrls(view.traffic, apiBase))
+      lines.push(`version   ${v.version.padEnd(6)}${v.revision}  ${v.url}`);
   }
   if (!record) {
     lines.push('release   none (cutover has not released this service yet)');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createLogUpdate } from 'log-update';
 import { serviceConfig } from '../shared/schemas/config.js';
+import { apiBaseOf } from '../shared/domain/version-tag.js';
 import { processEnv, type CliEnv } from './act.js';
 import { wantsJson } from './output.js';
 import { parseDuration } from './pacer.js';
@@ -40,20 +41,21 @@ export async function runStatus(
   return reportFailure(
     async () => {
       const target = await env.open(ref, options);
-      const steps = target.config
-        ? (serviceConfig(target.config, target.service)?.steps ?? null)
-        : null;
+      const configured = target.config ? serviceConfig(target.config, target.service) : undefined;
+      const steps = configured?.steps ?? null;
       const read = async () => {
         const { etag: _etag, ...shown } = await target.adapters.platform().get(target.service);
         return shown;
       };
+      const render = (view: Awaited<ReturnType<typeof read>>) =>
+        renderStatus(
+          { ...view, etag: '' },
+          steps,
+          configured ? apiBaseOf(configured.endpoint, view.uri) : null,
+        );
       if (!options.watch) {
         const view = await read();
-        env.io.out(
-          json
-            ? `${JSON.stringify(view)}\n`
-            : `${renderStatus({ ...view, etag: '' }, steps).join('\n')}\n`,
-        );
+        env.io.out(json ? `${JSON.stringify(view)}\n` : `${render(view).join('\n')}\n`);
         return 0;
       }
       const intervalMs = parseDuration(options.interval ?? '2s');
@@ -68,7 +70,7 @@ export async function runStatus(
           if (json) env.io.out(`${JSON.stringify(view)}\n`);
           else
             screen.draw([
-              ...renderStatus({ ...view, etag: '' }, steps),
+              ...render(view),
               `(every ${intervalMs / 1000} s, ${env.pacer.now().toISOString()}; Ctrl-C to stop)`,
             ]);
           await env.pacer.sleep(intervalMs, controller.signal);

@@ -2,7 +2,9 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import { serviceConfig } from '../shared/schemas/config.js';
 import { DeploymentEvent } from '../shared/schemas/events.js';
 import { parseInbound } from '../shared/schemas/inbound/issues.js';
+import { minuteSlot } from '../shared/domain/deliveries.js';
 import { advanceService } from '../shared/usecases/advance.js';
+import { tickServices } from '../shared/usecases/tick.js';
 import { logOutcome } from '../shared/usecases/log-outcome.js';
 import { applyInput } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
@@ -10,9 +12,10 @@ import { decodeMessage, runtime, settle } from './runtime.js';
 import { traceField } from './trace.js';
 
 /**
- * advanceRelease (topic `cutover-deployment-events`): a scheduler tick fans out one tick per
- * configured service; a per-service tick or release.provisioned moves that service's release on
- * by one decision; operator events promote, pause or resume. Other events are for subscribers.
+ * advanceRelease (topic `cutover-deployment-events`): a scheduler tick (of one service, or of
+ * every service) or release.provisioned moves the release on by one decision; operator events
+ * promote, pause, resume or retry. Other events are for subscribers. Each input acts once: a tick
+ * by its slot, any other message by its id.
  */
 export async function advanceRelease(event: CloudEvent<unknown>): Promise<void> {
   const deps = runtime();
@@ -26,27 +29,21 @@ export async function advanceRelease(event: CloudEvent<unknown>): Promise<void> 
     if (!message) return;
     const ev = parseInbound(DeploymentEvent, 'deployment event', message.body);
 
-    if (ev.type === 'release.tick' && ev.service === undefined) {
-      const at = deps.clock.now().toISOString();
-      await Promise.all(
-        deps.config.services.map((s) =>
-          deps
-            .bus()
-            .publish(
-              deps.config.topics.deploymentEvents,
-              { type: 'release.tick', service: s.service, at },
-              { type: 'release.tick' },
-            ),
-        ),
-      );
-      logger.info('tick fanned out', { services: deps.config.services.length });
+    if (ev.type === 'release.tick') {
+      // A tick without a service (one scheduler job for all) advances every service here: there
+      // is no fan-out to publish, so a redelivered tick cannot multiply.
+      const services =
+        ev.service === undefined ? deps.config.services : [serviceConfig(deps.config, ev.service)];
+      const slot = ev.slot ?? minuteSlot(new Date(message.delivery.publishTime));
+      const known = services.filter((s) => s !== undefined);
+      if (known.length === 0) {
+        logger.warn('tick for a service cutover does not manage; ignored', { service: ev.service });
+        return;
+      }
+      await tickServices(deps, known, slot, (service, work) => reportFailure(deps, service, work));
       return;
     }
-    if (
-      ev.type !== 'release.tick' &&
-      ev.type !== 'release.provisioned' &&
-      !ev.type.startsWith('operator.')
-    ) {
+    if (ev.type !== 'release.provisioned' && !ev.type.startsWith('operator.')) {
       logger.debug(`${ev.type} is informational here`);
       return;
     }
@@ -60,18 +57,17 @@ export async function advanceRelease(event: CloudEvent<unknown>): Promise<void> 
       service: config.service,
       ...('releaseId' in ev ? { releaseId: ev.releaseId } : {}),
     });
+    const delivery = { kind: 'message' as const, id: message.delivery.messageId };
     const outcome = await reportFailure(deps, config.service, () => {
       switch (ev.type) {
-        case 'release.tick':
-          return advanceService(deps, config);
         case 'release.provisioned':
-          return advanceService(deps, config, { releaseId: ev.releaseId, step: null });
+          return advanceService(deps, config, { releaseId: ev.releaseId, step: null }, delivery);
         case 'operator.promote':
-          return applyInput(deps, config, { type: 'promote', requestedBy: ev.requestedBy });
         case 'operator.pause':
-          return applyInput(deps, config, { type: 'pause', requestedBy: ev.requestedBy });
-        case 'operator.resume':
-          return applyInput(deps, config, { type: 'resume', requestedBy: ev.requestedBy });
+        case 'operator.resume': {
+          const type = ev.type.slice('operator.'.length) as 'promote' | 'pause' | 'resume';
+          return applyInput(deps, config, { type, requestedBy: ev.requestedBy }, delivery);
+        }
         default:
           throw new Error(`unreachable: ${ev.type}`);
       }

@@ -22,13 +22,16 @@ export async function provisionGreen(event: CloudEvent<unknown>): Promise<void> 
     if (!message) return;
     const notification = parseArtifactRegistryNotification(message.body);
     const decisions = classifyPushes(notification, deps.config);
-    for (const decision of decisions) {
+    for (const [index, decision] of decisions.entries()) {
       if (decision.kind === 'ignored') {
         logger.info(`push ignored: ${decision.reason}`, { notification });
         continue;
       }
       const request = { service: decision.service, image: decision.imageRef, tag: decision.tag };
-      await reportFailure(deps, decision.service.service, () => provisionCandidate(deps, request));
+      const delivery = { kind: 'message' as const, id: `${message.delivery.messageId}/${index}` };
+      await reportFailure(deps, decision.service.service, () =>
+        provisionCandidate(deps, request, delivery),
+      );
     }
   });
 }

@@ -35,14 +35,15 @@ export async function rollback(event: CloudEvent<unknown>): Promise<void> {
     }
     const config = match.service;
     const who = { reason: request.reason, requestedBy: request.requestedBy };
+    const delivery = { kind: 'message' as const, id: message.delivery.messageId };
     const outcome = await reportFailure(deps, config.service, () => {
       switch (request.mode) {
         case 'traffic':
-          return applyInput(deps, config, { type: 'rollback-traffic', ...who });
+          return applyInput(deps, config, { type: 'rollback-traffic', ...who }, delivery);
         case 'container':
-          return rollbackContainer(deps, config, who);
+          return rollbackContainer(deps, config, who, delivery);
         case 'undo':
-          return undoPromotion(deps, config, who);
+          return undoPromotion(deps, config, who, delivery);
         default: {
           const unreachable: never = request.mode;
           throw new Error(`unhandled rollback mode ${String(unreachable)}`);

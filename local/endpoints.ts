@@ -19,10 +19,18 @@ export const StackEndpoints = z.object({
   emulator: z.string(),
   /** The project the topics and the sample service live in. */
   project: z.string(),
-  /** Per full service name: the router's main URL and one URL per traffic tag (blue, green). */
+  /**
+   * Per full service name: the router's main URL, one URL per traffic tag (blue, green), and the
+   * versioned API's base (`ROUTER/api`): `${api}/v2/predict` reaches the revision of v2,
+   * `${api}/predict` follows the split.
+   */
   services: z.record(
     z.string(),
-    z.object({ url: z.string(), tags: z.record(z.string(), z.string()) }),
+    z.object({
+      url: z.string(),
+      tags: z.record(z.string(), z.string()),
+      api: z.string().optional(),
+    }),
   ),
   /** Each function's loopback URL, under its name. */
   functions: z.object({

@@ -20,10 +20,12 @@ import { createInitialService } from './initial-service.js';
 import { LoadGenerator } from './load.js';
 import { LOCAL_TIMINGS, localConfig } from './local-config.js';
 import { modelRecipe, type ModelKnobs } from './model-image.js';
+import { apiBaseOf } from '../shared/domain/version-tag.js';
 import { startPlatform, type Platform } from './platform/index.js';
 import { ProcessFile } from './process-file.js';
 import { startPushServer } from './push-server.js';
 import { Scheduler } from './scheduler.js';
+import { systemClock } from '../shared/ports/clock.js';
 import * as defaults from './stack-options.js';
 import type { StackOptions } from './stack-options.js';
 import { createTopics, createTriggers, topicNames } from './topology.js';
@@ -39,8 +41,8 @@ export interface Stack {
   platform: Platform;
   /** Pushes `tag` of the first service's image with a recipe carrying `knobs`; Artifact Registry notifies `gcr`. */
   pushImage(tag: string, knobs?: ModelKnobs): Promise<{ image: string; digest: string }>;
-  /** Publishes one scheduler tick now (besides the periodic ones). */
-  tick(): Promise<string | null>;
+  /** Publishes one scheduler tick of every service now (besides the periodic ones). */
+  tick(): Promise<Array<string | null>>;
   /** Stops load, scheduler, evaluator, deliveries, functions, revision processes and the emulator. */
   stop(): Promise<void>;
 }
@@ -97,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const platform = await startPlatform({
       emulator,
-      services: config.services.map((s) => ({ name: s.service })),
+      services: config.services.map((s) => ({ name: s.service, apiPrefix: s.endpoint.pathPrefix })),
       rootDir: options.rootDir ?? defaults.REPO_ROOT,
       flushIntervalMs: options.flushIntervalMs ?? 500,
       predictionMetric: config.predictionMetric,
@@ -136,6 +138,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       topic: topics.deploymentEvents,
       periodMs: timings.tickSeconds * 1000,
       logger,
+      services: config.services.map((s) => s.service),
+      clock: systemClock,
     });
     scheduler.start();
     stops.push(() => scheduler.stop());
@@ -197,6 +201,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               blue: platform.tagUrl(s.service, 'blue'),
               green: platform.tagUrl(s.service, 'green'),
             },
+            api: apiBaseOf(s.endpoint, platform.serviceUrl(s.service)) ?? undefined,
           },
         ]),
       ),

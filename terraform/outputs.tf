@@ -90,3 +90,13 @@ output "webhook_secrets" {
     password = google_secret_manager_secret.webhook_password.id
   }
 }
+
+output "load_balancer" {
+  description = "The load balancer's address (point DOMAIN's A record here), its API base (set cutover's endpoint.url to `url`) and each version's URL; null when disabled."
+  value = local.lb_enabled ? {
+    ip_address = google_compute_global_address.lb[0].address
+    url        = "https://${local.lb.domain}"
+    api        = "https://${local.lb.domain}${local.lb.path_prefix}"
+    versions   = { for v in local.lb_versions : v => "https://${local.lb.domain}${local.lb.path_prefix}/${v}" }
+  } : null
+}

@@ -327,3 +327,40 @@ variable "labels" {
   description = "Labels added to every resource that takes labels."
   default     = {}
 }
+
+variable "load_balancer" {
+  type = object({
+    enabled = optional(bool, false)
+    # The domain the managed certificate is issued for; its DNS A record must point at the output address.
+    domain = optional(string)
+    # The key in `services` the load balancer fronts.
+    service = optional(string)
+    # PREFIX/* follows the split, PREFIX/vN/* reaches version vN.
+    path_prefix = optional(string, "/api")
+    # Versions with their own route (PREFIX/vN/*), as cutover names them (`v{major}`): e.g. ["v1", "v2"].
+    versions      = optional(list(string), [])
+    http_redirect = optional(bool, true)
+  })
+  description = "Optional global external Application Load Balancer in front of one service: https://DOMAIN/api/* gets the service's traffic split, https://DOMAIN/api/vN/* the revision cutover tagged api-vN (see load-balancer.tf)."
+  default     = {}
+
+  validation {
+    condition     = !var.load_balancer.enabled || (var.load_balancer.domain != null && var.load_balancer.service != null)
+    error_message = "load_balancer.enabled needs load_balancer.domain and load_balancer.service."
+  }
+
+  validation {
+    condition     = var.load_balancer.domain == null || can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", coalesce(var.load_balancer.domain, "-")))
+    error_message = "load_balancer.domain must be a lowercase DNS name such as api.example.com."
+  }
+
+  validation {
+    condition     = can(regex("^(/[A-Za-z0-9._~-]+)+$", var.load_balancer.path_prefix))
+    error_message = "load_balancer.path_prefix must start with / and not end with / (e.g. /api)."
+  }
+
+  validation {
+    condition     = alltrue([for v in var.load_balancer.versions : can(regex("^[a-z][a-z0-9-]*[a-z0-9]$", v))])
+    error_message = "load_balancer.versions must be version names like v2 (lowercase letters, digits and hyphens)."
+  }
+}

@@ -50,6 +50,11 @@ export function describeEvent(event: DeploymentEvent, config: Config): Explanati
       const verb = event.type.slice('operator.'.length) as 'promote' | 'pause' | 'resume';
       return act(verb, `${verb} the active release of ${name} (requested by ${event.requestedBy})`);
     }
+    case 'operator.retry':
+      return act(
+        'retry',
+        `clear ${event.image ?? 'the last failed image'} of ${name} from the failed list and release it again (requested by ${event.requestedBy})`,
+      );
     case 'release.step-started':
     case 'release.verdict':
     case 'release.promoted':
@@ -59,6 +64,8 @@ export function describeEvent(event: DeploymentEvent, config: Config): Explanati
     case 'release.paused':
     case 'release.resumed':
     case 'release.failed':
+    case 'release.aborted':
+    case 'release.held':
       return ignore(KIND, `${event.type} reports what happened to ${event.service}; nothing to do`);
     case 'terraform.sync-requested':
       return ignore(

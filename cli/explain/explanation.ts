@@ -19,7 +19,8 @@ export type Action =
   | 'analyse'
   | 'promote'
   | 'pause'
-  | 'resume';
+  | 'resume'
+  | 'retry';
 
 /** One answer of `cutover explain`: `detail` is the line printed without `--json`. */
 export interface Explanation {

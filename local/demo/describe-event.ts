@@ -67,6 +67,14 @@ export function describeEvent(event: DeploymentEvent, ctx: EventContext, paint: 
       return [paint.bad(`rejected ${event.image}: ${event.reason}`)];
     case 'release.failed':
       return [paint.bad(`failed: ${event.error}`)];
+    case 'release.aborted':
+      return [paint.bad(`aborted: ${event.reason}`)];
+    case 'release.held':
+      return [
+        paint.bad(
+          `held: ${event.request} by ${event.requestedBy} failed: ${event.error}; ${event.fix}`,
+        ),
+      ];
     case 'release.paused':
     case 'release.resumed':
       return [`${event.type.slice('release.'.length)} by ${event.requestedBy ?? 'someone'}`];
@@ -76,6 +84,7 @@ export function describeEvent(event: DeploymentEvent, ctx: EventContext, paint: 
     case 'operator.promote':
     case 'operator.pause':
     case 'operator.resume':
+    case 'operator.retry':
       return [];
     default: {
       const unknown: never = event;

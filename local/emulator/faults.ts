@@ -8,6 +8,12 @@ export interface Fault {
   message?: string;
   delayMs?: number;
   times: number;
+  /**
+   * `after`: the call is carried out (a write lands) and then answered with `code`, as when a
+   * server commits and the answer is lost (UNAVAILABLE, DEADLINE_EXCEEDED). Default `before`:
+   * the call fails without effect.
+   */
+  when?: 'before' | 'after';
 }
 
 /** A gRPC error as the client libraries receive it from a real server. */
@@ -39,12 +45,32 @@ export class Faults {
 
   /** Called at the start of every emulated RPC: waits and/or throws as injected. */
   async apply(method: string): Promise<void> {
+    await Faults.before(this.take(method));
+  }
+
+  /** Consumes one use of the next fault injected for `method`, if any. */
+  take(method: string): Fault | null {
     const list = this.pending.get(method);
     const fault = list?.[0];
-    if (!list || !fault) return;
+    if (!list || !fault) return null;
     fault.times -= 1;
     if (fault.times <= 0) list.shift();
+    return { ...fault };
+  }
+
+  /** The part of a fault that acts before the call: its delay, and its error unless `after`. */
+  static async before(fault: Fault | null): Promise<void> {
+    if (!fault) return;
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault.when !== 'after') Faults.fail(fault);
+  }
+
+  /** The part that acts after the call: an `after` fault answers with its error. */
+  static after(fault: Fault | null): void {
+    if (fault?.when === 'after') Faults.fail(fault);
+  }
+
+  private static fail(fault: Fault): void {
     if (fault.code !== undefined)
       throw new RpcError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`);
   }
@@ -70,8 +96,11 @@ export function unary<Req, Res>(
   return (call, callback) => {
     void (async () => {
       try {
-        await ctx.faults.apply(method);
-        callback(null, await handler(call.request, call.metadata));
+        const fault = ctx.faults.take(method);
+        await Faults.before(fault);
+        const response = await handler(call.request, call.metadata);
+        Faults.after(fault);
+        callback(null, response);
       } catch (error) {
         const code = error instanceof RpcError ? error.code : grpc.status.INTERNAL;
         callback(

@@ -6,7 +6,8 @@ import { cloudRunSeries } from '../emulator/cloud-run-metrics.js';
 import { Recorder, type RevisionBatch } from './recorder.js';
 import { launchOf, type RecipeSource } from './revision-launch.js';
 import { RevisionPool } from './revision-pool.js';
-import { startRouter, type Router, type RoutingTable } from './router.js';
+import { tagOfVersion } from '../../shared/domain/version-tag.js';
+import { startRouter, type Router, type RouterOptions, type RoutingTable } from './router.js';
 
 export type { Recipe } from './revision-process.js';
 
@@ -22,8 +23,11 @@ export interface PlatformEmulator {
 
 export interface PlatformOptions {
   emulator: PlatformEmulator;
-  /** Full service names the platform serves; revisions of other services are ready at once, without a process. */
-  services: Array<{ name: string }>;
+  /**
+   * Full service names the platform serves; revisions of other services are ready at once, without
+   * a process. With `apiPrefix` (`/api`) the router also serves versioned paths like the load balancer.
+   */
+  services: Array<{ name: string; apiPrefix?: string }>;
   /** Base of a recipe's relative `cwd`. */
   rootDir: string;
   clock?: Clock;
@@ -68,6 +72,10 @@ function tableOf(snapshot: ServiceSnapshot | null): RoutingTable {
   };
 }
 
+function apiOption(prefix: string | undefined): Pick<RouterOptions, 'api'> {
+  return prefix === undefined ? {} : { api: { prefix, tagOf: tagOfVersion } };
+}
+
 /**
  * The local stand-in for Cloud Run's data plane: each revision of a served service is a real child
  * process started from its image's recipe, and each service gets a router on loopback that follows
@@ -79,6 +87,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const clock = options.clock ?? systemClock;
   const field = options.predictionField ?? 'leakage_probability';
   const served = new Set(options.services.map((s) => s.name));
+  const apiPrefix = new Map(options.services.map((s) => [s.name, s.apiPrefix]));
 
   const toSeries = (b: RevisionBatch) =>
     cloudRunSeries({
@@ -124,6 +133,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await startRouter({
           upstream: (revision) => pool.upstream(service, `${service}/revisions/${revision}`),
           observe: (revision, observation) => recorder.request(service, revision, observation),
+          ...apiOption(apiPrefix.get(service)),
         }),
       );
     }

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { apiRoute } from './api-paths.js';
 import { forward, sendError, type Upstream } from './proxy.js';
 import { WeightedPicker, type Split } from './weighted-picker.js';
 
@@ -34,6 +35,11 @@ export interface RouterOptions {
   timeoutMs?: number;
   /** Listeners kept open ahead of need so `tagUrl` can hand out a new tag's URL synchronously. */
   spareTagListeners?: number;
+  /**
+   * Versioned API paths on the service URL, as the load balancer serves them: `PREFIX/v2/x` goes to
+   * the revision tagged `tagOf('v2')` as `/x`, other `PREFIX/x` follow the split as `/x`.
+   */
+  api?: { prefix: string; tagOf: (version: string) => string };
 }
 
 export interface Router {
@@ -118,6 +124,14 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
   }
 
   const main = await open((req, res) => {
+    if (options.api) {
+      const { prefix, tagOf } = options.api;
+      const tags = current.table.tags;
+      const route = apiRoute(req.url ?? '/', prefix, (v) => tags[tagOf(v)] !== undefined);
+      req.url = route.path;
+      const versioned = route.kind === 'version' ? tags[tagOf(route.version)] : undefined;
+      if (versioned !== undefined) return void serve(req, res, versioned);
+    }
     const revision = current.picker.next();
     if (revision === null) return sendError(res, 503, 'no revision is serving traffic');
     void serve(req, res, revision);

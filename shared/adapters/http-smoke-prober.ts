@@ -45,7 +45,8 @@ export class HttpSmokeProber implements SmokeProber {
     route: SmokeRoute,
     options: { authenticate: boolean; timeoutMs: number },
   ): Promise<ProbeResult> {
-    const url = new URL(route.path, baseUrl);
+    // Joined, not resolved: a base with a path (`https://DOMAIN/api/v2`) keeps it.
+    const url = new URL(`${baseUrl.replace(/\/+$/, '')}${route.path}`);
     const headers: Record<string, string> = { accept: 'application/json' };
     const hasBody = route.body !== undefined && route.method !== 'GET' && route.method !== 'HEAD';
     if (hasBody) headers['content-type'] = 'application/json';

@@ -4,7 +4,8 @@ import type { Command } from './commands.js';
 import { eventBase, publish } from './release-events.js';
 import { remember } from './release-endings.js';
 import type { MachineContext, ReleaseInput, Transition } from './release-input.js';
-import { otherColor } from './traffic.js';
+import { otherColor, stepSplit } from './traffic.js';
+import { candidateVersion } from './version-tag.js';
 
 type Push = Extract<ReleaseInput, { type: 'push' }>;
 
@@ -92,6 +93,7 @@ export function startRelease(
     revision: candidateRevisionName(service, input.releaseId),
     image: input.image,
     color,
+    ...candidateVersion(ctx.config, input.tag, serviceId(service)),
   };
   const release: Release = {
     id: input.releaseId,
@@ -102,10 +104,7 @@ export function startRelease(
   };
   commands.unshift({
     kind: 'update-service',
-    traffic: [
-      { revision: record.stable.revision, percent: 100, tag: record.stable.color },
-      { revision: candidate.revision, percent: 0, tag: color },
-    ],
+    traffic: stepSplit(record.stable, candidate, 0),
     deploy: {
       revision: candidate.revision,
       from: record.stable.revision,

@@ -1,11 +1,14 @@
 import type { Color } from '../schemas/config.js';
 import type { Slot } from '../schemas/release.js';
 import type { TrafficTarget } from './commands.js';
+import { tagOfVersion } from './version-tag.js';
 
 /**
  * Traffic maths on our own small types. Every split names revisions explicitly (never "latest"),
  * its percents are integers that sum to 100, a revision appears once, and every entry carries the
- * slot's color as its tag, so both colors keep a tag URL even at 0%.
+ * slot's color as its tag, so both colors keep a tag URL even at 0%. A slot with a version (v2)
+ * also gets a 0% tag-only entry under its version tag (`api-v2`), listed after the color entries;
+ * when two slots share a version, the first slot named keeps the tag.
  * Impossible inputs (same revision on both sides, same color twice, a percent outside 0..100)
  * throw an Error that says what is wrong: they are programming errors, not runtime conditions.
  */
@@ -18,33 +21,64 @@ export function otherColor(color: Color): Color {
 /** One step of a release: the candidate serves `percent`, the stable the rest; both keep their tags. */
 export function stepSplit(stable: Slot, candidate: Slot, percent: number): TrafficTarget[] {
   assertPercent(percent, 'step percent');
-  return checkedSplit([
+  const colors = checkedSplit([
     { revision: stable.revision, percent: 100 - percent, tag: stable.color },
     { revision: candidate.revision, percent, tag: candidate.color },
   ]);
+  return withVersionTags(colors, [stable, candidate]);
 }
 
 /**
- * All traffic back on the stable revision. The candidate, when given, stays at 0% with its tag so
- * it can still be inspected on its tag URL.
+ * All traffic back on the stable revision. The candidate, when given, stays at 0% with its color
+ * tag so it can still be inspected on its tag URL. Its version tag leaves the failed revision and
+ * points at the stable, so clients of `/api/v2/…` are served by the stable instead of failing,
+ * until the next release writes the traffic again.
  */
 export function revertSplit(stable: Slot, candidate: Slot | null): TrafficTarget[] {
   const targets: TrafficTarget[] = [{ revision: stable.revision, percent: 100, tag: stable.color }];
   if (candidate) targets.push({ revision: candidate.revision, percent: 0, tag: candidate.color });
-  return checkedSplit(targets);
+  const versions = candidate?.version
+    ? [stable, { ...stable, version: candidate.version }]
+    : [stable];
+  return withVersionTags(checkedSplit(targets), versions);
 }
 
-/** The promoted revision takes 100%; the previous stable stays at 0% under its own color tag. */
+/**
+ * The promoted revision takes 100%; the previous stable stays at 0% under its own color tag and
+ * keeps its version tag while it is deployed (the promoted one wins a shared version).
+ */
 export function promoteSplit(promoted: Slot, previous: Slot): TrafficTarget[] {
-  return checkedSplit([
+  const colors = checkedSplit([
     { revision: promoted.revision, percent: 100, tag: promoted.color },
     { revision: previous.revision, percent: 0, tag: previous.color },
   ]);
+  return withVersionTags(colors, [promoted, previous]);
 }
 
 /** 100% to one revision, tagged with its color (e.g. after a container rollback). */
 export function soleSplit(slot: Slot): TrafficTarget[] {
-  return checkedSplit([{ revision: slot.revision, percent: 100, tag: slot.color }]);
+  return withVersionTags(
+    checkedSplit([{ revision: slot.revision, percent: 100, tag: slot.color }]),
+    [slot],
+  );
+}
+
+/**
+ * Appends a 0% tag-only entry per slot version, in slot order; a version already tagged (a shared
+ * major) stays on the first slot. Cloud Run serves one revision under several tags this way
+ * (one traffic entry per tag, as gcloud's `--update-tags` writes them).
+ */
+export function withVersionTags(targets: TrafficTarget[], slots: Slot[]): TrafficTarget[] {
+  const out = [...targets];
+  const used = new Set(targets.flatMap((t) => (t.tag === undefined ? [] : [t.tag])));
+  for (const slot of slots) {
+    if (slot.version === undefined) continue;
+    const tag = tagOfVersion(slot.version);
+    if (used.has(tag)) continue;
+    used.add(tag);
+    out.push({ revision: slot.revision, percent: 0, tag });
+  }
+  return out;
 }
 
 /**

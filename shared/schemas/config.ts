@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_VERSION_TEMPLATE, templateProblem } from '../domain/version-tag.js';
 
 /** `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. */
 export const ServiceName = z
@@ -58,6 +59,11 @@ export const SmokeConfig = z
     latencySlackMs: z.number().min(0).default(50),
     /** Send a Google ID token for the service URL (services that require authentication). */
     authenticate: z.boolean().default(false),
+    /**
+     * Where the probes go: each revision's tag URL, or its versioned path under the endpoint
+     * (`/api/v2/…`, through the load balancer). A revision without its own version falls back to its tag URL.
+     */
+    via: z.enum(['tag-url', 'versioned-path']).default('tag-url'),
     /** Require the candidate revision to show up in Cloud Monitoring before traffic moves. */
     requireMonitoring: z.boolean().default(true),
     timeoutSeconds: z.number().positive().default(10),
@@ -97,6 +103,27 @@ export const NotifyConfig = z
   .strict();
 export type NotifyConfig = z.infer<typeof NotifyConfig>;
 
+const VersionTemplate = z.string().superRefine((template, ctx) => {
+  const problem = templateProblem(template);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Where the versioned API is served: `${url}${pathPrefix}/v2/…` reaches the revision of v2. */
+export const Endpoint = z
+  .object({
+    /**
+     * The public base URL (the load balancer's `https://DOMAIN`). Unset: the service's own URL,
+     * which serves versioned paths only locally (the local router plays the load balancer).
+     */
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    pathPrefix: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'must be empty or start with / and not end with /')
+      .default('/api'),
+  })
+  .strict();
+export type Endpoint = z.infer<typeof Endpoint>;
+
 export const ServiceConfig = z
   .object({
     service: ServiceName,
@@ -128,6 +155,12 @@ export const ServiceConfig = z
     monitoringLagSeconds: Seconds.default(180),
     thresholds: Thresholds.default(Thresholds.parse({})),
     smoke: SmokeConfig.default(SmokeConfig.parse({})),
+    /**
+     * The version name a pushed tag gives its candidate (`v{major}`: 2.0.0 → v2; also {minor},
+     * {patch}), reachable as `/api/v2/…` and tagged `api-v2` on Cloud Run; null turns it off.
+     */
+    versionTag: VersionTemplate.nullable().default(DEFAULT_VERSION_TEMPLATE),
+    endpoint: Endpoint.default({ pathPrefix: '/api' }),
     /** What a push during an active release does. */
     onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
     colors: z

@@ -4,7 +4,11 @@ import { CheckResult, RollbackTrigger, Slot, Verdict } from './release.js';
 const Timestamp = z.iso.datetime({ offset: true });
 
 /** Fields every release event carries, so a subscriber can build notifications or an audit trail. */
+/** The event's own id (`<release id>.<seq>`), the same on every re-publish: consumers dedupe on it. */
+const EventId = z.string().min(1).optional();
+
 const ReleaseEventBase = z.object({
+  id: EventId,
   service: z.string().min(1),
   releaseId: z.string().min(1),
   /** Index of the step the event was produced for; null before the first step. */
@@ -65,21 +69,48 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
     requestedBy: z.string().nullable(),
   }),
   ReleaseEventBase.extend({ type: z.literal('release.failed'), error: z.string() }),
-  /** Published by Cloud Scheduler each minute (no service: fan out), or by the fan-out (one service). */
+  /** The release ended without a judgement (all traffic on the stable); the image may be retried. */
+  ReleaseEventBase.extend({ type: z.literal('release.aborted'), reason: z.string() }),
+  /** A person's request could not be carried out: the release holds until it can be. */
+  ReleaseEventBase.extend({
+    type: z.literal('release.held'),
+    request: z.string(),
+    requestedBy: z.string(),
+    error: z.string(),
+    fix: z.string(),
+  }),
+  /**
+   * Cloud Scheduler's tick: one job per service (`service` set), or one job for every configured
+   * service (no `service`). `slot` is the tick's identity; without it the message's publish time,
+   * cut to the minute (Cloud Scheduler's finest schedule), is the slot.
+   */
   z.object({
     type: z.literal('release.tick'),
     service: z.string().min(1).optional(),
+    slot: Timestamp.optional(),
     at: Timestamp.optional(),
   }),
   /** An operator asks to promote, pause or resume the active release of a service. */
   z.object({
+    id: EventId,
     type: z.enum(['operator.promote', 'operator.pause', 'operator.resume']),
     service: z.string().min(1),
     requestedBy: z.string().default('unknown'),
     at: Timestamp.optional(),
   }),
+  /** A person asks to release a failed or aborted image again (`cutover retry`). */
+  z.object({
+    id: EventId,
+    type: z.literal('operator.retry'),
+    service: z.string().min(1),
+    /** `sha256:…` or `repo@sha256:…`; default: the image of the last release that failed or aborted. */
+    image: z.string().min(1).optional(),
+    requestedBy: z.string().default('unknown'),
+    at: Timestamp.optional(),
+  }),
   /** A container rollback changed the image under Terraform; a pipeline may want to re-plan. */
   z.object({
+    id: EventId,
     type: z.literal('terraform.sync-requested'),
     service: z.string().min(1),
     image: z.string(),

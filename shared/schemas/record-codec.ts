@@ -12,6 +12,10 @@ const KEYS = {
   failedImages: 'cutover.dev/failed-images',
   history: 'cutover.dev/history',
   actions: 'cutover.dev/actions',
+  previousStables: 'cutover.dev/previous-stables',
+  outbox: 'cutover.dev/outbox',
+  inputs: 'cutover.dev/inputs',
+  held: 'cutover.dev/held',
 } as const;
 
 /**
@@ -25,6 +29,14 @@ export function encodeRecord(record: ServiceRecord): Record<string, string> {
     [KEYS.history]: JSON.stringify(record.history),
   };
   if (record.actions?.length) out[KEYS.actions] = JSON.stringify(record.actions);
+  // Written only when they hold something, so a quiet service carries no extra annotations.
+  if (record.previousStables?.length)
+    out[KEYS.previousStables] = JSON.stringify(record.previousStables);
+  if (record.outbox && (record.outbox.owed.length || record.outbox.seq))
+    out[KEYS.outbox] = JSON.stringify(record.outbox);
+  if (record.inputs && (record.inputs.lastTick || record.inputs.seen.length))
+    out[KEYS.inputs] = JSON.stringify(record.inputs);
+  if (record.held) out[KEYS.held] = JSON.stringify(record.held);
   if (record.release) {
     out[KEYS.release] = JSON.stringify(record.release);
     out[KEYS.releaseId] = record.release.id;
@@ -49,6 +61,10 @@ export function decodeRecord(
     failedImages: field(KEYS.failedImages, []),
     history: field(KEYS.history, []),
     actions: field(KEYS.actions, undefined),
+    previousStables: field(KEYS.previousStables, undefined),
+    outbox: field(KEYS.outbox, undefined),
+    inputs: field(KEYS.inputs, undefined),
+    held: field(KEYS.held, undefined),
   });
   if (!parsed.success) {
     throw new InvalidPayloadError(

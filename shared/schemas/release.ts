@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Color } from './config.js';
+import { Inputs, Outbox } from './outbox.js';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -9,6 +10,8 @@ export const Slot = z.object({
   /** Full image reference by digest: `host/project/repo/image@sha256:...`. */
   image: z.string().min(1),
   color: Color,
+  /** Its version (`v2`, see shared/domain/version-tag.ts), reachable under its version tag; absent when none. */
+  version: z.string().min(1).optional(),
 });
 export type Slot = z.infer<typeof Slot>;
 
@@ -58,6 +61,10 @@ const ReleaseBase = z.object({
   /** The tag that was pushed. */
   tag: z.string().min(1),
   startedAt: Timestamp,
+  /** Last progress (phase change or verdict): the no-progress deadline counts from here. */
+  progressAt: Timestamp.optional(),
+  /** Who asked for it when a person did (`cutover retry`), else null. */
+  requestedBy: z.string().nullable().optional(),
 });
 
 const Step = z.object({
@@ -105,6 +112,16 @@ export const Release = z.discriminatedUnion('phase', [
     requestedBy: z.string().nullable(),
     lastVerdict: Verdict.nullable(),
   }),
+  /**
+   * Terminal: the release could not go on (interrupted provisioning, no progress before the
+   * deadline); all traffic is on the stable and the image is NOT marked failed, so it can be retried.
+   */
+  ReleaseBase.extend({
+    phase: z.literal('aborted'),
+    endedAt: Timestamp,
+    reason: z.string(),
+    lastVerdict: Verdict.nullable(),
+  }),
   /** Terminal: a newer push replaced this release before it finished. */
   ReleaseBase.extend({
     phase: z.literal('superseded'),
@@ -115,7 +132,7 @@ export const Release = z.discriminatedUnion('phase', [
 export type Release = z.infer<typeof Release>;
 export type Phase = Release['phase'];
 
-export const TERMINAL_PHASES = ['promoted', 'rolled-back', 'superseded'] as const;
+export const TERMINAL_PHASES = ['promoted', 'rolled-back', 'superseded', 'aborted'] as const;
 export function isTerminal(phase: Phase): boolean {
   return (TERMINAL_PHASES as readonly string[]).includes(phase);
 }
@@ -142,18 +159,60 @@ export const ManualAction = z.object({
 });
 export type ManualAction = z.infer<typeof ManualAction>;
 
-/** Everything cutover keeps about one service, persisted in its `cutover.dev/` annotations. */
+/**
+ * A person's request (rollback, pause) that hit a permanent error: the release holds where it is
+ * (never advances or promotes past it) and every tick retries the request until it is carried out.
+ */
+export const HeldRequest = z.object({
+  request: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('rollback-traffic'), reason: z.string() }),
+    z.object({
+      type: z.literal('rollback-container'),
+      reason: z.string(),
+      id: z.string().min(1),
+      image: z.string().min(1),
+      tag: z.string(),
+      revision: z.string().min(1),
+    }),
+    z.object({ type: z.literal('pause') }),
+  ]),
+  requestedBy: z.string(),
+  since: Timestamp,
+  attempts: z.number().int().positive(),
+  /** The error, and what a person must fix for the retry to pass. */
+  error: z.string(),
+  fix: z.string(),
+});
+export type HeldRequest = z.infer<typeof HeldRequest>;
+
+/**
+ * Everything cutover keeps about one service, persisted in its `cutover.dev/` annotations. The
+ * fields added for exactly-once delivery are optional so a record written before them still reads
+ * (absent = empty).
+ */
 export const ServiceRecord = z.object({
   stable: Slot,
+  /**
+   * The stables before the current one, newest first (recorded at promotion): a container
+   * rollback goes to the first, never further back.
+   */
+  previousStables: z.array(Slot).optional(),
   release: Release.nullable(),
-  /** Image digests that failed a release; a push of one of them is ignored. */
+  /** Image digests that failed a judged release; a push of one of them is ignored. */
   failedImages: z.array(z.string()),
   history: z.array(HistoryEntry),
   /** What people did to the service's releases, newest first (see ACTIONS_LIMIT). */
   actions: z.array(ManualAction).optional(),
+  /** Side effects written with a decision and not yet carried out. */
+  outbox: Outbox.optional(),
+  /** The inputs the record already acted on (tick slot, delivery ids). */
+  inputs: Inputs.optional(),
+  /** A person's request that could not be carried out yet, or null. */
+  held: HeldRequest.nullable().optional(),
 });
 export type ServiceRecord = z.infer<typeof ServiceRecord>;
 
 export const HISTORY_LIMIT = 10;
 export const FAILED_IMAGES_LIMIT = 50;
 export const ACTIONS_LIMIT = 20;
+export const PREVIOUS_STABLES_LIMIT = 3;

@@ -4,6 +4,7 @@ import type { ReleaseInput, Transition } from '../domain/release-input.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import type { Release, ServiceRecord } from '../schemas/release.js';
 import type { ServiceView } from '../ports/service-platform.js';
+import type { Delivery } from '../domain/deliveries.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
 import { smokeTest } from './smoke-test.js';
@@ -25,17 +26,24 @@ export async function advanceService(
   deps: Deps,
   config: ServiceConfig,
   trigger: Trigger = {},
+  delivery?: Delivery,
 ): Promise<Applied> {
-  return applyDecision(deps, config.service, async (record, view) => {
-    const ctx = { config, now: deps.clock.now() };
-    const active = activeRelease(record);
-    const stale = staleness(active, trigger);
-    if (!active || stale) return noop(record, stale ?? 'no active release');
-    const input = await nextInput(deps, config, record, active, view);
-    return input
-      ? transition(record, input, { ...ctx, now: deps.clock.now() })
-      : noop(record, `release ${active.id} is waiting (${active.phase})`);
-  });
+  const options = delivery ? { delivery } : {};
+  return applyDecision(
+    deps,
+    config.service,
+    async (record, view) => {
+      const ctx = { config, now: deps.clock.now() };
+      const active = activeRelease(record);
+      const stale = staleness(active, trigger);
+      if (!active || stale) return noop(record, stale ?? 'no active release');
+      const input = await nextInput(deps, config, record, active, view);
+      return input
+        ? transition(record, input, { ...ctx, now: deps.clock.now() })
+        : noop(record, `release ${active.id} is waiting (${active.phase})`);
+    },
+    options,
+  );
 }
 
 function staleness(active: ReturnType<typeof activeRelease>, trigger: Trigger): string | null {

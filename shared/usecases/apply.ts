@@ -1,14 +1,28 @@
 import type { Command } from '../domain/commands.js';
-import { isImageRef, parseImageRef, repositoryOf, withDigest } from '../domain/image-ref.js';
+import { actedOn, alreadyActedOn, type Delivery } from '../domain/deliveries.js';
+import { isImageRef, parseImageRef } from '../domain/image-ref.js';
+import { enqueue } from '../domain/outbox.js';
 import { initialRecord } from '../domain/release-machine.js';
+import { serviceId } from '../domain/release-start.js';
+import { candidateVersion } from '../domain/version-tag.js';
+import { serviceConfig } from '../schemas/config.js';
 import type { Transition } from '../domain/release-input.js';
 import { ConflictError, DeployFailedError, PermanentError } from '../errors.js';
 import type { ServiceView } from '../ports/service-platform.js';
 import type { ServiceRecord } from '../schemas/release.js';
 import type { Deps } from './deps.js';
+import { drainOutbox } from './drain-outbox.js';
+import { byDigest } from './tag-image.js';
 
 /** How many times a decision is re-made after a concurrent write before giving up (and retrying by redelivery). */
 const MAX_CONFLICTS = 5;
+/**
+ * After this long another invocation may carry out effects a writer left owed (it crashed, or its
+ * function timed out). Longer after a deploy: the writer waits for the revision before draining,
+ * up to the function timeout (540 s at most for an event function).
+ */
+const GRACE_SECONDS = 120;
+const DEPLOY_GRACE_SECONDS = 600;
 
 export type Applied =
   | { kind: 'applied'; transition: Transition; view: ServiceView }
@@ -18,34 +32,66 @@ export type Applied =
 /** Decides on a fresh read; may itself read more (metrics, probes) before deciding. */
 export type Decide = (record: ServiceRecord, view: ServiceView) => Promise<Transition> | Transition;
 
+export interface DecisionOptions {
+  /** The input's identity: a delivery the record already acted on changes nothing. */
+  delivery?: Delivery;
+}
+
 /**
  * Read, decide, write — guarded by the etag that was read. A conflict re-reads and decides again,
- * so concurrent deliveries converge on one outcome and traffic moves once. Publishes and image
- * tags run only after the write succeeded (the tick re-drives any step whose event was lost).
+ * so concurrent deliveries converge on one outcome and traffic moves once.
+ *
+ * Side effects (publishes, image tags) go into the record's outbox in the same write as the
+ * decision and are carried out after it, then cleared. A write that landed but whose answer was
+ * lost (UNAVAILABLE, DEADLINE_EXCEEDED, then a conflict on the retry) is found on the re-read: the
+ * delivery is remembered, so nothing is decided twice, and the effects this invocation wrote are
+ * carried out. Effects left owed by an invocation that died are carried out by any later delivery
+ * or tick once they are due.
  */
-export async function applyDecision(deps: Deps, service: string, decide: Decide): Promise<Applied> {
+export async function applyDecision(
+  deps: Deps,
+  service: string,
+  decide: Decide,
+  options: DecisionOptions = {},
+): Promise<Applied> {
   const platform = deps.platform();
+  const owner = deps.newId();
   for (let attempt = 1; ; attempt++) {
     const view = await platform.get(service);
     const record = view.record ?? (await bootstrapRecord(deps, view));
-    const transition = await decide(record, view);
+    const duplicate = options.delivery ? alreadyActedOn(record, options.delivery) : null;
+    const transition = duplicate ? unchanged(record, duplicate) : await decide(record, view);
     if (transition.ignored !== null) {
-      await runSideEffects(deps, transition.commands);
+      await publishNow(deps, transition.commands);
+      await drainOutbox(deps, view, record, owner);
       return { kind: 'ignored', reason: transition.ignored, record };
     }
     const update = transition.commands.find(
       (c): c is Extract<Command, { kind: 'update-service' }> => c.kind === 'update-service',
     );
+    const grace = (update?.deploy ? DEPLOY_GRACE_SECONDS : GRACE_SECONDS) * 1000;
+    const dueAt = new Date(deps.clock.now().getTime() + grace);
+    let next = enqueue(transition.record, transition.commands, { owner, dueAt });
+    if (options.delivery) next = actedOn(next, options.delivery);
+    const written = { ...transition, record: next };
     try {
       const updated = await platform.update(view, {
         traffic: update?.traffic ?? view.written,
-        record: transition.record,
+        record: next,
         ...(update?.deploy ? { deploy: update.deploy } : {}),
       });
-      await runSideEffects(deps, transition.commands);
-      return { kind: 'applied', transition, view: updated };
+      return {
+        kind: 'applied',
+        transition: written,
+        view: await drainOutbox(deps, updated, next, owner),
+      };
     } catch (error) {
-      if (error instanceof DeployFailedError) return { kind: 'deploy-failed', error };
+      if (error instanceof DeployFailedError) {
+        // The write landed (the record names the candidate); its effects are still owed.
+        const after = await platform.get(service);
+        if (after.record) await drainOutbox(deps, after, after.record, owner);
+        return { kind: 'deploy-failed', error };
+      }
       if (error instanceof ConflictError && attempt < MAX_CONFLICTS) {
         deps.logger.info('service changed while deciding; deciding again', { service, attempt });
         continue;
@@ -53,6 +99,22 @@ export async function applyDecision(deps: Deps, service: string, decide: Decide)
       throw error;
     }
   }
+}
+
+function unchanged(record: ServiceRecord, why: string): Transition {
+  return { record, commands: [], ignored: why, summary: `ignored: ${why}` };
+}
+
+/**
+ * Publishes that come with no change of the record (a rejected push): there is no write to tie
+ * them to, so they go out at once; a redelivery may publish them again.
+ */
+async function publishNow(deps: Deps, commands: Command[]): Promise<void> {
+  for (const command of commands)
+    if (command.kind === 'publish')
+      await deps
+        .bus()
+        .publish(deps.config.topics.deploymentEvents, command.event, { type: command.event.type });
 }
 
 /**
@@ -77,50 +139,12 @@ async function bootstrapRecord(deps: Deps, view: ServiceView): Promise<ServiceRe
       `${serving.revision} of ${view.name} serves traffic but cannot be read`,
     );
   }
-  return initialRecord({ revision: serving.revision, image: await byDigest(deps, revision.image) });
-}
-
-/**
- * `repo:tag` → `repo@sha256:…` through the registry. A by-digest reference, one the registry
- * cannot resolve, or one that is not an image reference stays as it is.
- */
-async function byDigest(deps: Deps, image: string): Promise<string> {
-  if (!isImageRef(image)) return image;
-  const ref = parseImageRef(image);
-  if (ref.digest) return image;
-  const tag = ref.tag ?? 'latest';
-  try {
-    const found = (await deps.registry().listTags(repositoryOf(ref))).find((t) => t.tag === tag);
-    return found ? withDigest(ref, found.digest) : image;
-  } catch (error) {
-    deps.logger.warn('cannot resolve the stable image tag to a digest; keeping the tag', {
-      image,
-      error,
-    });
-    return image;
-  }
-}
-
-async function runSideEffects(deps: Deps, commands: Command[]): Promise<void> {
-  for (const command of commands) {
-    if (command.kind === 'tag-image') await tagImage(deps, command.image, command.tag);
-    if (command.kind === 'publish')
-      await deps
-        .bus()
-        .publish(deps.config.topics.deploymentEvents, command.event, { type: command.event.type });
-  }
-}
-
-/** Tags the image a reference points at: `repo@sha256:…` directly, `repo:tag` through the tag's digest. */
-async function tagImage(deps: Deps, image: string, tag: string): Promise<void> {
-  const resolved = await byDigest(deps, image);
-  const at = resolved.lastIndexOf('@');
-  if (at < 0) {
-    deps.logger.warn(
-      'cannot tag the previous stable image: its tag no longer resolves to a digest',
-      { image, tag },
-    );
-    return;
-  }
-  await deps.registry().addTag(resolved.slice(0, at), resolved.slice(at + 1), tag);
+  // Deployed by tag (`repo:1.0.0`): the stable gets that tag's version (v1) like a candidate would.
+  const deployedTag = isImageRef(revision.image) ? parseImageRef(revision.image).tag : null;
+  const config = serviceConfig(deps.config, view.name);
+  return initialRecord({
+    revision: serving.revision,
+    image: await byDigest(deps, revision.image),
+    ...(deployedTag && config ? candidateVersion(config, deployedTag, serviceId(view.name)) : {}),
+  });
 }

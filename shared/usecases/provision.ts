@@ -1,6 +1,7 @@
 import { transition } from '../domain/release-machine.js';
 import { serviceConfig, type ServiceConfig } from '../schemas/config.js';
 import { applyDecision, type Applied } from './apply.js';
+import type { Delivery } from '../domain/deliveries.js';
 import type { Deps } from './deps.js';
 import { logOutcome } from './log-outcome.js';
 
@@ -16,16 +17,24 @@ export interface ProvisionRequest {
  * at 0% (one guarded update, waiting for the revision), then records it ready for the smoke
  * test and publishes release.provisioned — or, when the revision fails, rolls the release back.
  */
-export async function provisionCandidate(deps: Deps, request: ProvisionRequest): Promise<Applied> {
+export async function provisionCandidate(
+  deps: Deps,
+  request: ProvisionRequest,
+  delivery?: Delivery,
+): Promise<Applied> {
   const config = serviceConfig(deps.config, request.service.service) ?? request.service;
   const releaseId = deps.newId();
   const log = deps.logger.with({ service: config.service, releaseId, image: request.image });
-  const started = await applyDecision(deps, config.service, (record) =>
-    transition(
-      record,
-      { type: 'push', releaseId, image: request.image, tag: request.tag },
-      { config, now: deps.clock.now() },
-    ),
+  const started = await applyDecision(
+    deps,
+    config.service,
+    (record) =>
+      transition(
+        record,
+        { type: 'push', releaseId, image: request.image, tag: request.tag },
+        { config, now: deps.clock.now() },
+      ),
+    delivery ? { delivery } : {},
   );
   if (started.kind === 'ignored') {
     log.info(`push ignored: ${started.reason}`);

@@ -2,6 +2,7 @@ import { newestRollbackTag } from '../domain/rollback-tag.js';
 import { candidateRevisionName } from '../domain/release-start.js';
 import { transition } from '../domain/release-machine.js';
 import type { ReleaseInput } from '../domain/release-input.js';
+import type { Delivery } from '../domain/deliveries.js';
 import { PermanentError } from '../errors.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import { applyDecision, type Applied } from './apply.js';
@@ -14,9 +15,13 @@ export async function applyInput(
   deps: Deps,
   config: ServiceConfig,
   input: Decidable,
+  delivery?: Delivery,
 ): Promise<Applied> {
-  return applyDecision(deps, config.service, (record) =>
-    transition(record, input, { config, now: deps.clock.now() }),
+  return applyDecision(
+    deps,
+    config.service,
+    (record) => transition(record, input, { config, now: deps.clock.now() }),
+    delivery ? { delivery } : {},
   );
 }
 
@@ -27,7 +32,12 @@ export function revertOnIncident(
   incidentId: string,
   policy: string | null,
 ): Promise<Applied> {
-  return applyInput(deps, config, { type: 'alert', incidentId, policy });
+  return applyInput(
+    deps,
+    config,
+    { type: 'alert', incidentId, policy },
+    { kind: 'message', id: `incident/${incidentId}` },
+  );
 }
 
 /**
@@ -38,6 +48,7 @@ export async function rollbackContainer(
   deps: Deps,
   config: ServiceConfig,
   request: { reason: string; requestedBy: string },
+  delivery?: Delivery,
 ): Promise<Applied> {
   const tags = await deps.registry().listTags(config.image);
   const newest = newestRollbackTag(tags);
@@ -50,19 +61,23 @@ export async function rollbackContainer(
   }
   const id = deps.newId();
   const revision = candidateRevisionName(config.service, `rb-${id}`);
-  return applyDecision(deps, config.service, (record) =>
-    transition(
-      record,
-      {
-        type: 'rollback-container',
-        id,
-        image: `${config.image}@${newest.digest}`,
-        tag: newest.tag,
-        revision,
-        ...request,
-      },
-      { config, now: deps.clock.now() },
-    ),
+  return applyDecision(
+    deps,
+    config.service,
+    (record) =>
+      transition(
+        record,
+        {
+          type: 'rollback-container',
+          id,
+          image: `${config.image}@${newest.digest}`,
+          tag: newest.tag,
+          revision,
+          ...request,
+        },
+        { config, now: deps.clock.now() },
+      ),
+    delivery ? { delivery } : {},
   );
 }
 
@@ -74,8 +89,9 @@ export async function undoPromotion(
   deps: Deps,
   config: ServiceConfig,
   request: { reason: string; requestedBy: string },
+  delivery?: Delivery,
 ): Promise<Applied> {
-  return applyDecision(deps, config.service, async (record) => {
+  const decide = async (record: Parameters<Parameters<typeof applyDecision>[2]>[0]) => {
     const last = record.release;
     const previous = last?.phase === 'promoted' ? (last.previousStable ?? null) : null;
     if (previous && !(await deps.platform().revision(config.service, previous.revision))) {
@@ -86,5 +102,6 @@ export async function undoPromotion(
       );
     }
     return transition(record, { type: 'undo', ...request }, { config, now: deps.clock.now() });
-  });
+  };
+  return applyDecision(deps, config.service, decide, delivery ? { delivery } : {});
 }

@@ -1,4 +1,5 @@
 import { judgeSmoke, type ProbeResult } from '../domain/smoke.js';
+import { apiBaseOf, smokeBase } from '../domain/version-tag.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import type { SmokeSummary } from '../schemas/events.js';
 import type { Release, ServiceRecord } from '../schemas/release.js';
@@ -20,8 +21,9 @@ export async function smokeTest(
   release: Release,
   view: ServiceView,
 ): Promise<SmokeSummary | null> {
-  const green = view.traffic.find((t) => t.revision === release.candidate.revision)?.url ?? null;
-  const blue = view.traffic.find((t) => t.revision === record.stable.revision)?.url ?? null;
+  const apiBase = apiBaseOf(config.endpoint, view.uri);
+  const green = smokeBase(config.smoke.via, release.candidate, view.traffic, apiBase);
+  const blue = smokeBase(config.smoke.via, record.stable, view.traffic, apiBase);
   const waited = (deps.clock.now().getTime() - Date.parse(release.startedAt)) / 1000;
   const grace = config.monitoringLagSeconds + MONITORING_GRACE_SECONDS;
   if (!green || !blue) {

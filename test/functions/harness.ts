@@ -250,10 +250,11 @@ export async function deliver(
   fn: string,
   topic: string,
   body: unknown,
-  options: { raw?: string; publishTime?: Date } = {},
+  options: { raw?: string; publishTime?: Date; id?: string } = {},
 ): Promise<number> {
   const data = options.raw ?? Buffer.from(JSON.stringify(body)).toString('base64');
-  const id = `m-${++deliveries}`;
+  // A redelivery of one message carries its id (and publish time) again.
+  const id = options.id ?? `m-${++deliveries}`;
   const time = (options.publishTime ?? runtime().clock.now()).toISOString();
   return post(fn, {
     headers: {

@@ -10,10 +10,13 @@ const fixture = (name: string) =>
     string,
     unknown
   >;
+/** Each tick is a new scheduler slot (one minute later), as Cloud Scheduler's would be. */
+let ticks = 0;
 const tick = () =>
   deliver('advanceRelease', 'cutover-deployment-events', {
     type: 'release.tick',
     service: SERVICE,
+    slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 
 /** The documented open incident, re-pointed at the test service (a policy label names it). */

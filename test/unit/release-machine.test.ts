@@ -122,6 +122,7 @@ describe('release state machine: a healthy release', () => {
       traffic: [
         { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
         { revision: 'leakage-r1', percent: 0, tag: 'green' },
+        { revision: 'leakage-r1', percent: 0, tag: 'api-v2' },
       ],
       deploy: {
         revision: 'leakage-r1',
@@ -141,6 +142,7 @@ describe('release state machine: a healthy release', () => {
     expect(s.traffic()).toEqual([
       { revision: 'leakage-00001-abc', percent: 90, tag: 'blue' },
       { revision: 'leakage-r1', percent: 10, tag: 'green' },
+      { revision: 'leakage-r1', percent: 0, tag: 'api-v2' },
     ]);
     expect(s.events()).toEqual(['release.smoke-passed', 'release.step-started']);
 
@@ -152,10 +154,16 @@ describe('release state machine: a healthy release', () => {
     expect([s.step, s.traffic()?.[1]?.percent]).toEqual([2, 100]);
     s.tick(220);
     expect(s.phase).toBe('promoted');
-    expect(s.record.stable).toEqual({ revision: 'leakage-r1', image: V2, color: 'green' });
+    expect(s.record.stable).toEqual({
+      revision: 'leakage-r1',
+      image: V2,
+      color: 'green',
+      version: 'v2',
+    });
     expect(s.traffic()).toEqual([
       { revision: 'leakage-r1', percent: 100, tag: 'green' },
       { revision: 'leakage-00001-abc', percent: 0, tag: 'blue' },
+      { revision: 'leakage-r1', percent: 0, tag: 'api-v2' },
     ]);
     expect(s.last.commands).toContainEqual({
       kind: 'tag-image',
@@ -175,6 +183,7 @@ describe('release state machine: a healthy release', () => {
       revision: 'leakage-r2',
       image: V3,
       color: 'blue',
+      version: 'v3',
     });
     expect(s.last.commands[0]).toMatchObject({
       deploy: { env: { BUCKET: 'logs-blue' }, from: 'leakage-r1' },
@@ -183,9 +192,11 @@ describe('release state machine: a healthy release', () => {
 });
 
 describe('release state machine: every rollback trigger ends with 100% on the stable', () => {
+  // The candidate keeps its color tag at 0%; its version tag (api-v2) now points at the stable.
   const stableOnly = [
     { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
     { revision: 'leakage-r1', percent: 0, tag: 'green' },
+    { revision: 'leakage-00001-abc', percent: 0, tag: 'api-v2' },
   ];
 
   it.each([
@@ -467,6 +478,7 @@ describe('release state machine: a push during a release', () => {
     expect(s.traffic()).toEqual([
       { revision: 'leakage-00001-abc', percent: 100, tag: 'blue' },
       { revision: 'leakage-r2', percent: 0, tag: 'green' },
+      { revision: 'leakage-r2', percent: 0, tag: 'api-v3' },
     ]);
     expect(s.events()).toEqual(['release.superseded']);
     expect(activeRelease(s.record)?.id).toBe('r2');

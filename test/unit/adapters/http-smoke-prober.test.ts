@@ -73,12 +73,12 @@ describe('HttpSmokeProber', () => {
     });
   });
 
-  it('sends an ID token for the URL’s origin when asked', async () => {
-    await prober.probe(`${base}/ignored-path`, route({ path: '/auth' }), {
+  it('sends an ID token for the URL’s origin when asked; a base path is kept (/api/v2)', async () => {
+    await prober.probe(`${base}/api/v2`, route({ path: '/auth' }), {
       authenticate: true,
       timeoutMs: 1000,
     });
-    expect(seen.find((s) => s.url === '/auth')?.auth).toBe(`Bearer token-for-${base}`);
+    expect(seen.find((s) => s.url === '/api/v2/auth')?.auth).toBe(`Bearer token-for-${base}`);
     expect(tokens).toEqual([base]);
   });
 
