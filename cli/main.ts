@@ -6,12 +6,18 @@ import { registerExplain } from './explain.js';
 import { registerLocal } from './local.js';
 import { registerLocalPush } from './local-push.js';
 import { registerOperator } from './operator.js';
-import { registerRollback } from './rollback.js';
+import { registerRollback, registerUndo } from './rollback.js';
 import { registerStatus } from './status.js';
+import { registerUi } from './ui.js';
+import { registerValidate } from './validate.js';
+import { registerWait } from './wait.js';
+import { CUTOVER_VERSION } from './version.js';
 
 /** The `cutover` CLI: a registry of commands, one file per command under cli/. */
 export function buildProgram(): Command {
-  const program = new Command('cutover').description('blue/green releases of Cloud Run services');
+  const program = new Command('cutover')
+    .description('blue/green releases of Cloud Run services')
+    .version(CUTOVER_VERSION, '-v, --version', 'print the cutover version');
   registerDemo(program);
   registerExplain(program);
   registerLocal(program);
@@ -19,6 +25,10 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerRollback(program);
   registerOperator(program);
+  registerUndo(program);
+  registerWait(program);
+  registerValidate(program);
+  registerUi(program);
   return program;
 }
 

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { systemClock } from '../shared/ports/clock.js';
-import { reportFailure } from './report.js';
-import { addTargetOptions, requester, resolveTarget, type TargetOptions } from './target.js';
+import { act, DEFAULT_ACTION_TIMEOUT, type ActOptions } from './act.js';
+import { addTargetOptions } from './target.js';
 
 export const OPERATOR_ACTIONS = ['promote', 'pause', 'resume'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
@@ -12,48 +11,38 @@ const DESCRIPTIONS: Record<OperatorAction, string> = {
   resume: 'let a paused release move on again',
 };
 
-export interface OperatorOptions extends TargetOptions {
-  by?: string;
+/** Options of every mutating command: who, and how long to wait for the outcome. */
+export function addActionOptions(command: Command): Command {
+  return addTargetOptions(
+    command
+      .option(
+        '--by <who>',
+        'who asks, recorded as the actor (default: gcloud account, else $USER@cutover-cli)',
+      )
+      .option(
+        '--timeout <duration>',
+        `how long to wait for the outcome (default ${DEFAULT_ACTION_TIMEOUT})`,
+      )
+      .option('--no-wait', 'publish the request and return without waiting for the outcome'),
+  );
 }
 
 /**
- * `cutover promote|pause|resume [service]`: publishes `operator.<action>` for the service to the
- * deployment-events topic, where advanceRelease applies it to the active release. Prints the
- * message id as JSON.
+ * `cutover promote|pause|resume [service]`: publishes `operator.<action>` to the deployment-events
+ * topic, where advanceRelease applies it, and waits for the record to show the outcome.
  */
-export async function runOperator(
-  action: OperatorAction,
-  ref: string | undefined,
-  options: OperatorOptions,
-): Promise<number> {
-  return reportFailure(async () => {
-    const target = resolveTarget(ref, options);
-    const event = {
-      type: `operator.${action}`,
-      service: target.service,
-      requestedBy: requester(options.by),
-      at: systemClock.now().toISOString(),
-    };
-    const topic = target.topics.deploymentEvents;
-    const messageId = await target.adapters.bus().publish(topic, event);
-    process.stdout.write(`${JSON.stringify({ published: topic, messageId, event })}\n`);
-    return 0;
-  });
-}
-
 export function registerOperator(program: Command): void {
   for (const action of OPERATOR_ACTIONS) {
-    addTargetOptions(
+    addActionOptions(
       program
         .command(action)
         .description(DESCRIPTIONS[action])
         .argument(
           '[service]',
           'full service name or bare id (default: the only configured service)',
-        )
-        .option('--by <who>', 'who asks (default $USER@cutover-cli)'),
-    ).action(async (service: string | undefined, options: OperatorOptions) => {
-      process.exitCode = await runOperator(action, service, options);
+        ),
+    ).action(async (service: string | undefined, options: ActOptions) => {
+      process.exitCode = await act(action, service, options);
     });
   }
 }

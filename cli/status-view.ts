@@ -29,20 +29,28 @@ function number(check: CheckResult['check'], v: number | null): string {
   return v.toFixed(4);
 }
 
-function checkLine(c: CheckResult): string {
-  const baseline = c.baseline === null ? '' : ` vs blue ${number(c.check, c.baseline)}`;
-  const limit = c.limit === null ? '' : `, limit ${number(c.check, c.limit)}`;
-  const critical = c.critical ? ' CRITICAL' : '';
-  return `  ${c.check.padEnd(17)}${c.outcome.padEnd(13)}green ${number(c.check, c.observed)}${baseline}${limit}, ${c.samples} samples${critical} — ${c.reason}`;
+/** Which color is judged (the candidate) and which is its baseline (the stable). */
+export interface Roles {
+  candidate: string;
+  stable: string;
 }
 
-function verdictLines(v: Verdict | null): string[] {
+function checkLine(c: CheckResult, roles: Roles): string {
+  const baseline = c.baseline === null ? '' : ` vs ${roles.stable} ${number(c.check, c.baseline)}`;
+  const limit = c.limit === null ? '' : `, limit ${number(c.check, c.limit)}`;
+  const critical = c.critical ? ' CRITICAL' : '';
+  return `  ${c.check.padEnd(17)}${c.outcome.padEnd(13)}${roles.candidate} ${number(c.check, c.observed)}${baseline}${limit}, ${c.samples} samples${critical} — ${c.reason}`;
+}
+
+function verdictLines(v: Verdict | null, roles: Roles): string[] {
   if (!v) return ['verdict   none yet'];
   return [
     `verdict   ${v.outcome}${v.critical ? ' (critical)' : ''} at ${v.at}, window ${v.window.start} → ${v.window.end}`,
-    ...v.checks.map(checkLine),
+    ...v.checks.map((c) => checkLine(c, roles)),
   ];
 }
+
+const by = (who: string | null | undefined) => (who ? ` by ${who}` : '');
 
 /**
  * `cutover status` as text: the split as a bar and per revision, the release's phase and step,
@@ -81,6 +89,10 @@ export function renderStatus(
   }
   lines.push(`stable    ${record.stable.color} ${record.stable.revision} ${record.stable.image}`);
   const r = record.release;
+  // The judged slot is the candidate in its own color; the baseline is whatever it is not.
+  const roles: Roles = r
+    ? { candidate: r.candidate.color, stable: r.candidate.color === 'blue' ? 'green' : 'blue' }
+    : { candidate: 'green', stable: record.stable.color };
   if (!r) lines.push('release   none');
   else {
     lines.push(
@@ -92,17 +104,24 @@ export function renderStatus(
       lines.push(
         `phase     shifting, step ${of}at ${r.step.percent}% since ${r.step.startedAt}${flags.length ? ` [${flags.join(', ')}]` : ''}`,
       );
-      lines.push(...verdictLines(r.lastVerdict));
+      lines.push(...verdictLines(r.lastVerdict, roles));
     } else if (r.phase === 'provisioning' || r.phase === 'smoke-testing') {
       lines.push(`phase     ${r.phase} since ${r.startedAt}`);
     } else {
+      const ended = r as { phase: string; endedAt?: string; requestedBy?: string | null };
       const why = r.phase === 'rolled-back' ? ` (${r.trigger}: ${r.reason})` : '';
-      lines.push(`phase     ${r.phase} at ${r.endedAt}${why}`);
-      if (r.phase !== 'superseded') lines.push(...verdictLines(r.lastVerdict));
+      lines.push(
+        `phase     ${ended.phase}${ended.endedAt ? ` at ${ended.endedAt}` : ''}${by(ended.requestedBy)}${why}`,
+      );
+      if ('lastVerdict' in r) lines.push(...verdictLines(r.lastVerdict, roles));
     }
   }
+  const actions = record.actions ?? [];
+  if (actions.length) lines.push('actions');
+  for (const a of actions)
+    lines.push(`  ${a.at}  ${a.action.padEnd(12)}${a.by}  ${a.releaseId ?? '-'}  ${a.detail}`);
   lines.push(record.history.length ? 'history' : 'history   none');
   for (const h of record.history)
-    lines.push(`  ${h.endedAt}  ${h.phase.padEnd(12)}${h.id}  ${h.image}  ${h.detail}`);
+    lines.push(`  ${h.endedAt}  ${h.phase.padEnd(12)}${h.id}  ${h.image}  ${h.detail}${by(h.by)}`);
   return lines;
 }

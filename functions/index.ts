@@ -1,11 +1,12 @@
 /**
- * The four Cloud Functions, registered with the functions-framework. Deploy each one with
+ * The Cloud Functions, registered with the functions-framework. Deploy each one with
  * `--entry-point` set to its name; package.json `main` points at the compiled copy of this file.
  * Clients are built lazily per process, only for what a function uses.
  */
 import * as functions from '@google-cloud/functions-framework';
 import { advanceRelease } from './advance-release.js';
 import { answerMalformedRequestsAsJson } from './malformed-requests.js';
+import { notify } from './notify.js';
 import { provisionGreen } from './provision-green.js';
 import { revertOnAlert } from './revert-on-alert.js';
 import { rollback } from './rollback.js';
@@ -23,5 +24,6 @@ functions.cloudEvent('provisionGreen', provisionGreen);
 functions.cloudEvent('advanceRelease', advanceRelease);
 functions.http('revertOnAlert', revertOnAlert);
 functions.cloudEvent('rollback', rollback);
+functions.cloudEvent('notify', notify);
 
-export { advanceRelease, provisionGreen, revertOnAlert, rollback };
+export { advanceRelease, notify, provisionGreen, revertOnAlert, rollback };

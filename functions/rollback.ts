@@ -2,7 +2,7 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import { resolveServiceRef } from '../shared/domain/service-ref.js';
 import { parseRollbackRequest } from '../shared/schemas/inbound/rollback-request.js';
 import { logOutcome } from '../shared/usecases/log-outcome.js';
-import { applyInput, rollbackContainer } from '../shared/usecases/revert.js';
+import { applyInput, rollbackContainer, undoPromotion } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';
 import { traceField } from './trace.js';
@@ -10,7 +10,8 @@ import { traceField } from './trace.js';
 /**
  * rollback (topic `cutover-rollback-requests`): `{service, mode, reason, requestedBy}` from a
  * person or a tool. traffic: 100% to the stable revision. container: the newest `rollback-*`
- * tag of the image, deployed at 100%, then terraform.sync-requested.
+ * tag of the image, deployed at 100%, then terraform.sync-requested. undo: after a promotion,
+ * 100% back on the stable it replaced.
  */
 export async function rollback(event: CloudEvent<unknown>): Promise<void> {
   const deps = runtime();
@@ -35,11 +36,20 @@ export async function rollback(event: CloudEvent<unknown>): Promise<void> {
     const config = match.service;
     const who = { reason: request.reason, requestedBy: request.requestedBy };
     const delivery = { kind: 'message' as const, id: message.delivery.messageId };
-    const outcome = await reportFailure(deps, config.service, () =>
-      request.mode === 'traffic'
-        ? applyInput(deps, config, { type: 'rollback-traffic', ...who }, delivery)
-        : rollbackContainer(deps, config, who, delivery),
-    );
+    const outcome = await reportFailure(deps, config.service, () => {
+      switch (request.mode) {
+        case 'traffic':
+          return applyInput(deps, config, { type: 'rollback-traffic', ...who }, delivery);
+        case 'container':
+          return rollbackContainer(deps, config, who, delivery);
+        case 'undo':
+          return undoPromotion(deps, config, who, delivery);
+        default: {
+          const unreachable: never = request.mode;
+          throw new Error(`unhandled rollback mode ${String(unreachable)}`);
+        }
+      }
+    });
     logOutcome(
       logger.with({
         service: config.service,

@@ -50,6 +50,8 @@ export const StackEndpoints = z.object({
   /** The local registry's push endpoint (`POST /push {tag, knobs}`), see push-server.ts. */
   registry: z.string(),
   stateDir: z.string(),
+  /** The release page (`cutover ui`, served by the stack). */
+  ui: z.string().optional(),
   /** The stack's own process. */
   pid: z.number().int(),
 });

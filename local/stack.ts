@@ -29,6 +29,7 @@ import { systemClock } from '../shared/ports/clock.js';
 import * as defaults from './stack-options.js';
 import type { StackOptions } from './stack-options.js';
 import { createTopics, createTriggers, topicNames } from './topology.js';
+import { startLocalPage } from './release-page.js';
 
 export type { StackAlerts, StackOptions } from './stack-options.js';
 
@@ -194,6 +195,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const pushServer = await startPushServer(pushImage);
     stops.push(() => pushServer.close());
 
+    const page = await startLocalPage({
+      emulator,
+      config,
+      clientOptions,
+      topic: topicNames(project).deploymentEvents,
+    });
+    stops.push(() => page.close());
+
     const endpoints: StackEndpoints = {
       emulator: emulator.address,
       project,
@@ -214,6 +223,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       topics,
       registry: pushServer.url,
       stateDir,
+      ui: page.url,
       pid: process.pid,
     };
     writeEndpoints(endpoints);

@@ -4,11 +4,14 @@ import { ANSI, PLAIN, formatBar, seconds, type Paint } from './format.js';
 import type { DemoResult } from './outcome.js';
 import type { Scenario } from './scenarios.js';
 import type { TrafficSummary } from './traffic.js';
+import { createLogUpdate } from 'log-update';
 
 /** Where the demo writes: a stream, and whether it is a terminal (redraw in place). */
 export interface DemoOut {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** The terminal's width; the view fits it (80 when unknown). */
+  columns?: number;
 }
 
 /** What the live block shows: the split as served, the step, the clock and the request counts. */
@@ -65,16 +68,23 @@ const stamp = (ms: number) => `+${(ms / 1000).toFixed(1).padStart(5)}s`;
  */
 function textView(out: DemoOut, tty: boolean): DemoView {
   const paint: Paint = tty ? ANSI : PLAIN;
-  let liveLines = 0;
-  const clearLive = () => {
-    if (liveLines > 0) out.write(`\x1b[${liveLines}A\r\x1b[0J`);
-    liveLines = 0;
-  };
+  const columns = out.columns ?? 80;
+  // log-update redraws the live block in place, counting wrapped rows, so no stale line is left.
+  const live = tty
+    ? createLogUpdate(
+        { write: (t: string) => out.write(t), columns, rows: 24 } as unknown as NodeJS.WriteStream,
+        { showCursor: true },
+      )
+    : null;
+  const clearLive = () => live?.clear();
   const print = (lines: string[]) => {
     clearLive();
     for (const l of lines) out.write(`${l}\n`);
   };
-  const bar = (state: LiveState) => `        ${formatBar(state.split, state.colors, paint)}`;
+  // 8 indent + 16 left label + 17 right label + 2 spaces: the bar takes what is left of the width.
+  const barWidth = Math.max(10, Math.min(30, columns - 44));
+  const bar = (state: LiveState) =>
+    `        ${formatBar(state.split, state.colors, paint, barWidth)}`;
 
   return {
     begin(scenario, info) {
@@ -101,17 +111,16 @@ function textView(out: DemoOut, tty: boolean): DemoView {
       ]);
     },
     live(state) {
-      if (!tty) return;
-      clearLive();
+      if (!live) return;
       const t = state.traffic;
-      const lines = [
-        bar(state),
-        paint.dim(
-          `        ${state.step} · ${seconds(state.elapsedMs)} · ${t.sent} requests: ${t.failed} failed, ${t.injected} injected`,
-        ),
-      ];
-      for (const l of lines) out.write(`${l}\n`);
-      liveLines = lines.length;
+      live(
+        [
+          bar(state),
+          paint.dim(
+            `        ${state.step} · ${seconds(state.elapsedMs)} · ${t.sent} requests: ${t.failed} failed, ${t.injected} injected`,
+          ),
+        ].join('\n'),
+      );
     },
     end(result) {
       const o = result.outcome;
@@ -130,6 +139,7 @@ function textView(out: DemoOut, tty: boolean): DemoView {
         ...o.problems.map((p) => paint.bad(`  ✗ ${p}`)),
       ];
       print(lines);
+      live?.done();
     },
   };
 }

@@ -60,7 +60,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'stack.log');
   const diversion = divertStdout(logFile);
-  const out = options.out ?? { write: diversion.write, isTTY: process.stdout.isTTY === true };
+  const out = options.out ?? {
+    write: diversion.write,
+    isTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns ?? 80,
+  };
   const view = createView(out, { json: options.json });
 
   const colors = new VersionColors();

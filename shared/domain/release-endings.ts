@@ -76,6 +76,7 @@ export function rollBack(
       phase: 'rolled-back',
       endedAt: ended.endedAt,
       detail: `${detail.trigger}: ${detail.reason}`,
+      by: detail.requestedBy,
     }),
   };
   const candidateServes = release.phase !== 'provisioning';
@@ -117,6 +118,7 @@ export function promote(
   verdict: Verdict | null,
   ctx: MachineContext,
   service: string,
+  requestedBy: string | null = null,
 ): Transition {
   const previous = record.stable;
   const tag = rollbackTag(ctx.now);
@@ -128,6 +130,8 @@ export function promote(
     phase: 'promoted',
     endedAt: ctx.now.toISOString(),
     lastVerdict: verdict,
+    requestedBy,
+    previousStable: previous,
   };
   const next: ServiceRecord = {
     ...record,
@@ -139,6 +143,7 @@ export function promote(
       phase: 'promoted',
       endedAt: ended.endedAt,
       detail: `promoted ${release.tag}; previous image tagged ${tag}`,
+      by: requestedBy,
     }),
   };
   return {
@@ -153,6 +158,7 @@ export function promote(
         ...eventBase(service, ended, ctx.now, verdict),
         stable: release.candidate,
         rollbackTag: tag,
+        requestedBy,
       }),
     ],
   };

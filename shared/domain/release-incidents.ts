@@ -158,9 +158,11 @@ export function promoteUnlessHeld(
   verdict: Verdict | null,
   ctx: MachineContext,
   by: 'analysis' | 'operator',
+  requestedBy: string | null = null,
 ): Transition {
   const holds = release.holds ?? [];
-  if (holds.length === 0) return promote(record, release, verdict, ctx, ctx.config.service);
+  if (holds.length === 0)
+    return promote(record, release, verdict, ctx, ctx.config.service, requestedBy);
   const why = `not promoted: ${holds.map((h) => h.reason).join('; ')}`;
   if (by === 'operator') return ignore(record, why);
   return {

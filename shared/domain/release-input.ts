@@ -63,6 +63,8 @@ export type ReleaseInput =
       tag: string;
       revision: string;
     } & Request)
+  /** A person asked to undo the last promotion (traffic back on the stable it replaced). */
+  | ({ type: 'undo' } & Request)
   /** Operator commands on the active release. */
   | { type: 'promote' | 'pause' | 'resume'; requestedBy: string };
 

@@ -13,13 +13,20 @@ import {
 import { analyse, pauseOrResume, startShifting } from './release-shifting.js';
 import { startRelease } from './release-start.js';
 import { startTemplateRelease } from './release-template.js';
+import { recordActor } from './release-actors.js';
+import { undoPromotion } from './release-undo.js';
 
 export { activeRelease } from './release-input.js';
 export type { MachineContext, ReleaseInput, Transition } from './release-input.js';
 
 /** The record of a service cutover has not released yet: what serves is the stable, colored blue. */
 export function initialRecord(stable: Omit<Slot, 'color'>): ServiceRecord {
-  return { stable: { ...stable, color: 'blue' }, release: null, failedImages: [], history: [] };
+  return {
+    stable: { ...stable, color: 'blue' },
+    release: null,
+    failedImages: [],
+    history: [],
+  };
 }
 
 /**
@@ -32,10 +39,15 @@ export function transition(
   input: ReleaseInput,
   ctx: MachineContext,
 ): Transition {
+  return recordActor(record, input, decide(record, input, ctx), ctx.now);
+}
+
+function decide(record: ServiceRecord, input: ReleaseInput, ctx: MachineContext): Transition {
   const service = ctx.config.service;
   if (input.type === 'push') return startRelease(record, input, ctx, service);
   if (input.type === 'rollback-container') return rollbackContainer(record, input, ctx);
   if (input.type === 'template-change') return startTemplateRelease(record, input, ctx);
+  if (input.type === 'undo') return undoPromotion(record, input, ctx);
 
   const active = activeRelease(record);
   if (!active)
@@ -143,7 +155,7 @@ export function transition(
           record,
           `release ${active.id} is ${active.phase}; only a shifting release can be promoted`,
         );
-      return promoteUnlessHeld(record, active, active.lastVerdict, ctx, 'operator');
+      return promoteUnlessHeld(record, active, active.lastVerdict, ctx, 'operator', input.requestedBy);
     case 'pause':
     case 'resume':
       return pauseOrResume(record, active, input.type, input.requestedBy, ctx);

@@ -145,6 +145,21 @@ const TagPattern = z
   .min(1, 'must not be empty')
   .regex(/^[A-Za-z0-9_.*:@~-]+$/, 'may hold only tag characters and * wildcards');
 
+/** Where the notify function posts a service's `release.*` events (webhook URLs come from env). */
+export const NotifyConfig = z
+  .object({
+    /** Env var holding a Slack incoming webhook URL (Terraform maps it from Secret Manager). */
+    slackWebhookEnv: EnvName.optional(),
+    /** Env var holding a Google Chat space webhook URL. */
+    chatWebhookEnv: EnvName.optional(),
+    /** Event types to post (default: every release.* event); e.g. ["release.promoted"]. */
+    events: z
+      .array(z.string().regex(/^release\.[a-z-]+$/, 'must be a release.* event type'))
+      .optional(),
+  })
+  .strict();
+export type NotifyConfig = z.infer<typeof NotifyConfig>;
+
 const VersionTemplate = z.string().superRefine((template, ctx) => {
   const problem = templateProblem(template);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -235,6 +250,8 @@ export const ServiceConfig = z
       })
       .strict()
       .default({ blue: { env: {} }, green: { env: {} } }),
+    /** Slack / Google Chat notifications of this service's releases (the notify function). */
+    notify: NotifyConfig.optional(),
   })
   .strict();
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
@@ -261,6 +278,8 @@ export const Config = z
     functionsVpcEgress: VpcEgress.optional(),
     /** Log-based distribution metric of the model's predictions, labelled by revision. */
     predictionMetric: z.string().min(1).default('logging.googleapis.com/user/cutover-prediction'),
+    /** The release page (`cutover ui` or its function), linked from notifications. */
+    releasePageUrl: z.url('must be a URL').optional(),
     /** Events older than this are acknowledged and logged, not acted on. */
     maxEventAgeSeconds: Seconds.default(3600),
     /** Names of the env vars that hold the alert webhook's Basic auth credentials. */

@@ -42,6 +42,8 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
     type: z.literal('release.promoted'),
     stable: Slot,
     rollbackTag: z.string().nullable(),
+    /** Who promoted it by hand; null or absent when the analysis did. */
+    requestedBy: z.string().nullable().optional(),
   }),
   ReleaseEventBase.extend({
     type: z.literal('release.rolled-back'),

@@ -11,6 +11,7 @@ const KEYS = {
   phase: 'cutover.dev/phase',
   failedImages: 'cutover.dev/failed-images',
   history: 'cutover.dev/history',
+  actions: 'cutover.dev/actions',
   previousStables: 'cutover.dev/previous-stables',
   outbox: 'cutover.dev/outbox',
   inputs: 'cutover.dev/inputs',
@@ -27,6 +28,7 @@ export function encodeRecord(record: ServiceRecord): Record<string, string> {
     [KEYS.failedImages]: JSON.stringify(record.failedImages),
     [KEYS.history]: JSON.stringify(record.history),
   };
+  if (record.actions?.length) out[KEYS.actions] = JSON.stringify(record.actions);
   // Written only when they hold something, so a quiet service carries no extra annotations.
   if (record.previousStables?.length)
     out[KEYS.previousStables] = JSON.stringify(record.previousStables);
@@ -58,6 +60,7 @@ export function decodeRecord(
     release: field(KEYS.release, null),
     failedImages: field(KEYS.failedImages, []),
     history: field(KEYS.history, []),
+    actions: field(KEYS.actions, undefined),
     previousStables: field(KEYS.previousStables, undefined),
     outbox: field(KEYS.outbox, undefined),
     inputs: field(KEYS.inputs, undefined),

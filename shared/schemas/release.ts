@@ -133,6 +133,10 @@ export const Release = z.discriminatedUnion('phase', [
     phase: z.literal('promoted'),
     endedAt: Timestamp,
     lastVerdict: Verdict.nullable(),
+    /** Who promoted it by hand; null when the analysis did. */
+    requestedBy: z.string().nullable().optional(),
+    /** The stable it replaced, still deployed at 0% under its tag: what `cutover undo` goes back to. */
+    previousStable: Slot.nullable().optional(),
   }),
   /** Terminal: all traffic went back to the stable revision (or to a rollback image). */
   ReleaseBase.extend({
@@ -175,8 +179,20 @@ export const HistoryEntry = z.object({
   phase: z.enum(TERMINAL_PHASES),
   endedAt: Timestamp,
   detail: z.string(),
+  /** Who ended it by hand (a promote, rollback or undo); null when cutover decided. */
+  by: z.string().nullable().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** One thing a person (or a tool acting for one) did: `cutover pause`, a page button, an undo… */
+export const ManualAction = z.object({
+  action: z.enum(['promote', 'pause', 'resume', 'rollback', 'rollback-container', 'undo']),
+  by: z.string(),
+  at: Timestamp,
+  releaseId: z.string().nullable(),
+  detail: z.string(),
+});
+export type ManualAction = z.infer<typeof ManualAction>;
 
 /**
  * A person's request (rollback, pause) that hit a permanent error: the release holds where it is
@@ -220,6 +236,8 @@ export const ServiceRecord = z.object({
   /** Image digests that failed a judged release; a push of one of them is ignored. */
   failedImages: z.array(z.string()),
   history: z.array(HistoryEntry),
+  /** What people did to the service's releases, newest first (see ACTIONS_LIMIT). */
+  actions: z.array(ManualAction).optional(),
   /** Side effects written with a decision and not yet carried out. */
   outbox: Outbox.optional(),
   /** The inputs the record already acted on (tick slot, delivery ids). */
@@ -231,4 +249,5 @@ export type ServiceRecord = z.infer<typeof ServiceRecord>;
 
 export const HISTORY_LIMIT = 10;
 export const FAILED_IMAGES_LIMIT = 50;
+export const ACTIONS_LIMIT = 20;
 export const PREVIOUS_STABLES_LIMIT = 3;

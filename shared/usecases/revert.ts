@@ -94,3 +94,28 @@ export async function rollbackContainer(
     delivery ? { delivery } : {},
   );
 }
+
+/**
+ * Undoes the last promotion: 100% back on the stable it replaced, at once. Throws a
+ * PermanentError when that revision is no longer deployed (a container rollback still can).
+ */
+export async function undoPromotion(
+  deps: Deps,
+  config: ServiceConfig,
+  request: { reason: string; requestedBy: string },
+  delivery?: Delivery,
+): Promise<Applied> {
+  const decide = async (record: Parameters<Parameters<typeof applyDecision>[2]>[0]) => {
+    const last = record.release;
+    const previous = last?.phase === 'promoted' ? (last.previousStable ?? null) : null;
+    if (previous && !(await deps.platform().revision(config.service, previous.revision))) {
+      throw new PermanentError(
+        'undo',
+        'FAILED_PRECONDITION',
+        `${previous.revision} is no longer deployed; use \`cutover rollback --container\` to redeploy the previous image`,
+      );
+    }
+    return transition(record, { type: 'undo', ...request }, { config, now: deps.clock.now() });
+  };
+  return applyDecision(deps, config.service, decide, delivery ? { delivery } : {});
+}

@@ -47,9 +47,10 @@ function entryPoint(f: { body: Body; entry: Body | null }): string {
 }
 
 describe('terraform wiring', () => {
-  it('deploys the four entry points, revertOnAlert both as webhook and behind Pub/Sub', () => {
+  it('deploys the entry points, revertOnAlert both as webhook and behind Pub/Sub', () => {
     expect(deployedFunctions().map(entryPoint).sort()).toEqual([
       'advanceRelease',
+      'notify',
       'provisionGreen',
       'revertOnAlert',
       'revertOnAlert',
@@ -76,6 +77,7 @@ describe('terraform wiring', () => {
     expect(byEntry).toEqual({
       provisionGreen: ['gcr'],
       advanceRelease: ['deployment_events'],
+      notify: ['deployment_events'],
       rollback: ['rollback_requests'],
       revertOnAlert: ['alert_incidents'],
     });
@@ -170,7 +172,9 @@ describe('terraform wiring', () => {
       // A literal map comes out structured; a merge(...) stays an expression.
       if (typeof env === 'string') expect(env, f.key).toMatch(/CUTOVER_CONFIG\s*=\s*local\.cutover_config_json/);
       else expect((env as Body).CUTOVER_CONFIG, f.key).toBe('${local.cutover_config_json}');
-      expect(String(service.service_account_email), f.key).toMatch(/^\$\{google_service_account\.function\[/);
+      expect(String(service.service_account_email), f.key).toMatch(
+        /^\$\{google_service_account\.(function\[|notify\[0\])/,
+      );
     }
   });
 

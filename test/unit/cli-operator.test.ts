@@ -25,7 +25,7 @@ describe('resolveService', () => {
   });
 
   it.each([
-    ['a bare id without a config', 'leakage-model', null, /no config is known/],
+    ['a bare id without a config', 'leakage-model', null, /nothing resolves it/],
     ['an unknown id', 'nosuch', config, /not in the config/],
     ['an id two services share', 'leakage-model', two, /name it in full/],
     ['nothing, with two services', undefined, two, /name the service/],

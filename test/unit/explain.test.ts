@@ -356,7 +356,7 @@ describe('cutover explain: malformed input exits 2 and names the field', () => {
     ],
     [
       { service: 'hello-world', mode: 'revision', reason: 'x', requestedBy: 'ana' },
-      'invalid rollback request: mode: expected "traffic" or "container"',
+      'invalid rollback request: mode: expected "traffic", "container" or "undo"',
     ],
     [
       { service: 'hello-world', mode: 'traffic', reason: '' },

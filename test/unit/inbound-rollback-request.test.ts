@@ -45,7 +45,7 @@ describe('rollback request', () => {
   });
 
   it.each([
-    [{ ...valid, mode: 'revision' }, 'mode: expected "traffic" or "container"'],
+    [{ ...valid, mode: 'revision' }, 'mode: expected "traffic", "container" or "undo"'],
     [{ ...valid, mode: undefined }, 'mode: required'],
     [{ ...valid, reason: '   ' }, 'reason: must not be empty'],
     [{ ...valid, reason: 'x'.repeat(1001) }, 'reason: must be at most 1000 characters'],

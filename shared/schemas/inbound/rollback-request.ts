@@ -16,7 +16,9 @@ const required = (what: string) => (iss: { input: unknown }) =>
  * handler resolves it against the config with `resolveServiceRef`, and a bare id that names no
  * configured service, or more than one, is refused (never guessed). `mode`:
  * - `traffic`: 100% back to the stable revision, which is still deployed (instant);
- * - `container`: deploy the digest of the image's newest `rollback-*` tag at 100%.
+ * - `container`: deploy the digest of the image's newest `rollback-*` tag at 100%;
+ * - `undo`: after a promotion, 100% back on the previous stable revision while it is still
+ *   deployed (recorded as a manual traffic rollback of the promoted release).
  * `reason` and `requestedBy` are required so the rollback is accounted for in events and history.
  * The object is strict: a misspelt key is an error, not a silently ignored field.
  */
@@ -26,7 +28,9 @@ export const RollbackRequest = z.strictObject({
     .refine((s) => ServiceName.safeParse(s).success || SERVICE_ID.test(s), {
       message: 'must be projects/PROJECT/locations/REGION/services/SERVICE or a bare service id',
     }),
-  mode: z.enum(['traffic', 'container'], { error: required('"traffic" or "container"') }),
+  mode: z.enum(['traffic', 'container', 'undo'], {
+    error: required('"traffic", "container" or "undo"'),
+  }),
   reason: z
     .string({ error: required('a string') })
     .trim()

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { act } from '../../../cli/act.js';
+import { CliHarness, SERVICE } from './cli-harness.js';
+
+describe('mutating commands wait for the outcome', () => {
+  it.each([
+    ['pause', /^paused r1 at 10% \(by ana@example.com\) at 2026-11-28T10:00:03/],
+    ['promote', /^promoted r1: .* is now stable at 2026-11-28T10:00:03/],
+    ['rollback', /^rolled back r1 \(manual-traffic\): .* at 2026-11-28T10:00:03/],
+  ] as const)(
+    '%s: publishes, waits for the record, says what happened, exit 0',
+    async (action, said) => {
+      const h = new CliHarness();
+      await h.shifting();
+      const code = await act(action, SERVICE, { reason: 'bad numbers' }, h.env);
+      expect(h.err.join('')).toBe('');
+      expect(code).toBe(0);
+      expect(h.out.join('')).toMatch(said);
+      expect((await h.record())?.actions?.[0]).toMatchObject({ by: 'ana@example.com' });
+    },
+  );
+
+  it('resume after pause', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    await h.drive({ type: 'pause', requestedBy: 'bo' });
+    expect(await act('resume', SERVICE, { by: 'cy' }, h.env)).toBe(0);
+    expect(h.out.join('')).toMatch(/^resumed r1 .*by cy/);
+  });
+
+  it('nothing to do: refuses at once with why, publishes nothing, exit 1', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    await h.drive({ type: 'promote', requestedBy: 'bo' });
+    const code = await act('rollback', SERVICE, { reason: 'x' }, h.env);
+    expect(code).toBe(1);
+    expect(h.err.join('')).toMatch(
+      /nothing changed: no active release: the last one \(r1, 2\.0\.0\) was promoted at 2026-11-28T10:00:00.000Z by bo; use `cutover undo`/,
+    );
+    expect(h.bus.messages('cutover-rollback-requests')).toEqual([]);
+  });
+
+  it('nothing to do on an already paused release, in JSON', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    await h.drive({ type: 'pause', requestedBy: 'bo' });
+    expect(await act('pause', SERVICE, { json: true }, h.env)).toBe(1);
+    expect(JSON.parse(h.out.join(''))).toMatchObject({
+      ok: false,
+      outcome: 'nothing-to-do',
+      message: 'nothing changed: release r1 is already paused',
+    });
+  });
+
+  it('functions down: says the request went out but nothing changed, exit 2 at the timeout', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    h.functionDelayMs = null;
+    expect(await act('pause', SERVICE, { timeout: '30s' }, h.env)).toBe(2);
+    expect(h.err.join('')).toMatch(
+      /did not change within 30 s: is the advanceRelease function running/,
+    );
+    expect(h.nowMs - Date.parse('2026-11-28T10:00:00Z')).toBe(30_000);
+  });
+
+  it('another change got there first: exit 1 naming the new state', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    h.functionDelayMs = null;
+    h.onSleep = async () => h.drive({ type: 'alert', incidentId: 'i1', policy: null });
+    expect(await act('promote', SERVICE, {}, h.env)).toBe(1);
+    expect(h.err.join('')).toMatch(/changed, but not by this request: release r1 is rolled-back/);
+  });
+
+  it('undo after a promotion: the previous revision serves 100% again', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    await h.drive({ type: 'promote', requestedBy: 'bo' });
+    expect(await act('undo', SERVICE, { reason: 'regression' }, h.env)).toBe(0);
+    const record = await h.record();
+    expect(record?.stable.revision).toBe('leakage-model-00001-abc');
+    expect(record?.release).toMatchObject({ phase: 'rolled-back', requestedBy: 'ana@example.com' });
+    const served = (await h.platform.get(SERVICE)).traffic.find((t) => t.percent === 100);
+    expect(served?.revision).toBe('leakage-model-00001-abc');
+  });
+
+  it('undo without a promotion: nothing to undo, exit 1', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    expect(await act('undo', SERVICE, {}, h.env)).toBe(1);
+    expect(h.err.join('')).toMatch(/nothing changed: .*not promoted/);
+  });
+});
