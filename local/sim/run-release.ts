@@ -68,6 +68,8 @@ export async function runRelease(
     prober: () => {
       throw new Error('the simulation starts after the smoke test');
     },
+    inferenceLogs: () => ({ list: async () => [], read: async () => '' }),
+    replayer: () => ({ replay: async () => [] }),
     newId: () => 'sim',
   };
   const green = candidateOf(started.record.release);

@@ -23,6 +23,7 @@ export class SimPlatform implements ServicePlatform {
       traffic: written.map((t) => ({ ...t, url: null })),
       written,
       latestReadyRevision: record.stable.revision,
+      latestCreatedRevision: record.stable.revision,
       uri: null,
     });
   }

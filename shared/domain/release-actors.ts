@@ -20,6 +20,8 @@ function manualAction(input: ReleaseInput): { action: ManualAction['action']; by
     case 'smoke-result':
     case 'analysis':
     case 'alert':
+    case 'incident-closed':
+    case 'template-change':
       return null;
     default: {
       const unreachable: never = input;

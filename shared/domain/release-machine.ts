@@ -155,7 +155,14 @@ function decide(record: ServiceRecord, input: ReleaseInput, ctx: MachineContext)
           record,
           `release ${active.id} is ${active.phase}; only a shifting release can be promoted`,
         );
-      return promoteUnlessHeld(record, active, active.lastVerdict, ctx, 'operator', input.requestedBy);
+      return promoteUnlessHeld(
+        record,
+        active,
+        active.lastVerdict,
+        ctx,
+        'operator',
+        input.requestedBy,
+      );
     case 'pause':
     case 'resume':
       return pauseOrResume(record, active, input.type, input.requestedBy, ctx);

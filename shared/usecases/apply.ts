@@ -1,5 +1,4 @@
 import type { Command } from '../domain/commands.js';
-import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { actedOn, alreadyActedOn, type Delivery } from '../domain/deliveries.js';
 import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { enqueue } from '../domain/outbox.js';

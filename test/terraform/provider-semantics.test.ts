@@ -106,6 +106,8 @@ beforeAll(async () => {
     bus: () => new FakeBus(),
     metrics: () => new FakeMetrics(),
     prober: () => new HttpSmokeProber(),
+    inferenceLogs: () => ({ list: async () => [], read: async () => '' }),
+    replayer: () => ({ replay: async () => [] }),
     newId: () => `r${++n}`,
   };
   // `terraform apply` creating the service: the configuration as the provider sends it.

@@ -145,6 +145,8 @@ describe('releasing a template change', () => {
       bus: () => new FakeBus(),
       metrics: () => new FakeMetrics(),
       prober: () => new HttpSmokeProber(),
+      inferenceLogs: () => ({ list: async () => [], read: async () => '' }),
+      replayer: () => ({ replay: async () => [] }),
       newId: () => 't1',
     };
     const outcome = await advanceService(deps, config);

@@ -37,6 +37,8 @@ export function judgeReplay(
     critical: false,
     checks,
     at,
+    looks: { fail: 1, pass: 1 },
+    advice: null,
     window: times.length
       ? {
           start: new Date(Math.min(...times)).toISOString(),

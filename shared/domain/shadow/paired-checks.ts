@@ -40,6 +40,10 @@ function tooFew(check: CheckName, n: number, min: number, what: string): CheckRe
     limit: null,
     samples: n,
     critical: false,
+    interval: null,
+    boundary: null,
+    needed: null,
+    blocking: true,
     reason: `${n} ${what}, fewer than the minimum of ${min}`,
   };
 }
@@ -66,6 +70,10 @@ export function pairedErrors(pairs: readonly ReplayPair[], ctx: PairedContext): 
     limit,
     samples: n,
     critical: false,
+    interval: { lower, upper },
+    boundary: null,
+    needed: null,
+    blocking: true,
     reason: `green alone failed ${greenOnly} of ${n} replayed requests (${pct(greenOnly / n)}, bounds ${pct(lower)}–${pct(upper)} at α ${alpha}); limit ${pct(limit)}; blue failed ${blueFailed}`,
   };
 }
@@ -94,6 +102,10 @@ export function pairedLatency(pairs: readonly ReplayPair[], ctx: PairedContext):
     limit,
     samples: n,
     critical: false,
+    interval: { lower, upper },
+    boundary: null,
+    needed: null,
+    blocking: true,
     reason: `median green − blue ${r3(observed)} ms (bounds ${r3(lower)}–${r3(upper)} ms at α ${alpha}); limit +${r3(limit)} ms (blue median ${r3(blueMedian)} ms × ${ctx.thresholds.p95Tolerance} + ${ctx.thresholds.p95SlackMs} ms)`,
   };
 }
@@ -127,6 +139,10 @@ export function pairedMean(pairs: readonly ReplayPair[], ctx: PairedContext): Ch
     limit: drift * scale,
     samples: n,
     critical: false,
+    interval: null,
+    boundary: null,
+    needed: null,
+    blocking: true,
     reason: `mean change ${pct(bounds.estimate / scale)} (bounds ${pct(lo)} to ${pct(hi)} at α ${alpha}); limit ±${pct(drift)}`,
   };
 }
@@ -148,6 +164,10 @@ export function pairedFlips(pairs: readonly ReplayPair[], ctx: PairedContext): C
     limit: maxFlipShare,
     samples: n,
     critical: false,
+    interval: { lower, upper },
+    boundary: null,
+    needed: null,
+    blocking: true,
     reason: `${flips} of ${n} decisions flip at threshold ${decisionThreshold} (${pct(flips / n)}, bounds ${pct(lower)}–${pct(upper)} at α ${alpha}); limit ${pct(maxFlipShare)}`,
   };
 }
@@ -175,6 +195,10 @@ export function pairedDistribution(pairs: readonly ReplayPair[], ctx: PairedCont
     limit: maxKsDistance,
     samples: n,
     critical: false,
+    interval: { lower, upper },
+    boundary: null,
+    needed: null,
+    blocking: true,
     reason: `KS distance ${r3(d)} (bounds ${r3(Math.max(0, lower))}–${r3(Math.min(1, upper))} at α ${alpha}); limit ${maxKsDistance}`,
   };
 }

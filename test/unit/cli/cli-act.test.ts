@@ -67,7 +67,8 @@ describe('mutating commands wait for the outcome', () => {
     const h = new CliHarness();
     await h.shifting();
     h.functionDelayMs = null;
-    h.onSleep = async () => h.drive({ type: 'alert', incidentId: 'i1', policy: null });
+    h.onSleep = async () =>
+      h.drive({ type: 'alert', incidentId: 'i1', policy: null, revision: null, startedAt: null });
     expect(await act('promote', SERVICE, {}, h.env)).toBe(1);
     expect(h.err.join('')).toMatch(/changed, but not by this request: release r1 is rolled-back/);
   });

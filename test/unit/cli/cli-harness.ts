@@ -62,6 +62,8 @@ export class CliHarness {
       bus: () => this.bus,
       metrics: () => new FakeMetrics(),
       prober: () => new HttpSmokeProber(),
+      inferenceLogs: () => ({ list: async () => [], read: async () => '' }),
+      replayer: () => ({ replay: async () => [] }),
       newId: () => 'x1',
     };
   }
@@ -127,6 +129,8 @@ export class CliHarness {
         registry: this.deps.registry,
         metrics: this.deps.metrics,
         prober: this.deps.prober,
+        inferenceLogs: () => ({ list: async () => [], read: async () => '' }),
+        replayer: () => ({ replay: async () => [] }),
       },
       topics: config.topics,
     };

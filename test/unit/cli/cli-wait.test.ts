@@ -19,7 +19,8 @@ describe('cutover wait gates CI on the release', () => {
   it('exit 1 when it is rolled back', async () => {
     const h = new CliHarness();
     await h.shifting();
-    h.onSleep = async () => h.drive({ type: 'alert', incidentId: 'i1', policy: 'p' });
+    h.onSleep = async () =>
+      h.drive({ type: 'alert', incidentId: 'i1', policy: 'p', revision: null, startedAt: null });
     expect(await runWait(SERVICE, { json: true }, h.env)).toBe(WAIT_EXIT.failed);
     expect(JSON.parse(h.out.join(''))).toMatchObject({ outcome: 'rolled-back', exitCode: 1 });
   });

@@ -16,6 +16,8 @@ function verdict(outcome: Verdict['outcome']): Verdict {
   return {
     outcome,
     critical: false,
+    looks: { fail: 1, pass: 1 },
+    advice: null,
     at: at(3).toISOString(),
     window: { start: at(-60).toISOString(), end: at(-1).toISOString() },
     checks: [
@@ -27,6 +29,10 @@ function verdict(outcome: Verdict['outcome']): Verdict {
         limit: 0.02,
         samples: 100,
         critical: false,
+        interval: null,
+        boundary: null,
+        needed: null,
+        blocking: true,
         reason: 'green alone failed 10 of 100 replayed requests',
       },
     ],
