@@ -89,7 +89,9 @@ export async function applyDecision(
       return {
         kind: 'applied',
         transition: written,
-        view: await drainOutbox(deps, updated, next, owner),
+        // The platform may have renamed the deployed revision in the record (cloud-run-deploy.ts):
+        // drain from the record as it landed, not as it was asked.
+        view: await drainOutbox(deps, updated, updated.record ?? next, owner),
       };
     } catch (error) {
       if (error instanceof DeployFailedError) {
