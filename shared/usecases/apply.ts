@@ -1,5 +1,6 @@
 import type { Command } from '../domain/commands.js';
 import { actedOn, alreadyActedOn, type Delivery } from '../domain/deliveries.js';
+import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { enqueue } from '../domain/outbox.js';
 import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { initialRecord } from '../domain/release-machine.js';
