@@ -57,7 +57,11 @@ export function gcpAdapters(
       });
     }),
     // Per service: Cloud Monitoring, or the Prometheus API its `metrics` config names.
-    metrics: once(() => (config ? new ServiceMetrics(config, monitoring) : monitoring())),
+    metrics: once(() =>
+      config?.services.some((s) => s.metrics.source === 'prometheus')
+        ? new ServiceMetrics(config, monitoring)
+        : monitoring(),
+    ),
     registry: once(() => {
       const ar = require('@google-cloud/artifact-registry') as typeof ArtifactRegistryModule;
       return new ArtifactRegistry({ client: new ar.ArtifactRegistryClient(options.gapic) });

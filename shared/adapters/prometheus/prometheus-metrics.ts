@@ -25,7 +25,11 @@ export interface PrometheusMetricsOptions {
 export class PrometheusMetrics implements MetricsSource {
   constructor(private readonly options: PrometheusMetricsOptions) {}
 
-  async measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
+  measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
+    return this.distributions(service, revision, window);
+  }
+
+  async distributions(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
     const q = this.options.queries;
     const run = (template: string) =>
       this.options.api.query(render(template, service, revision, window), window.end);

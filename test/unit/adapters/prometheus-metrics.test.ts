@@ -75,7 +75,7 @@ describe('PrometheusMetrics', () => {
       model_prediction_squares_total: vector([[{}, 10.4]]),
     };
     seen.length = 0;
-    const m = await source().measure(SERVICE, 'model-00002-grn', window);
+    const m = await source().distributions(SERVICE, 'model-00002-grn', window);
     expect(m.requests).toEqual({ kind: 'value', value: { requests: 300, errors5xx: 12 } });
     expect(m.latencyMs).toEqual({
       kind: 'value',
@@ -92,11 +92,13 @@ describe('PrometheusMetrics', () => {
       expect(s.time).toBe('1772359800.000');
       expect(s.auth).toBe('Bearer t0k');
     }
+    // measure() is the port: the same distributions.
+    expect(await source().measure(SERVICE, 'model-00002-grn', window)).toEqual(m);
   });
 
   it('is no-data, naming the revision, when the queries find no series', async () => {
     answers = {};
-    const m = await source().measure(SERVICE, 'model-00009-xyz', window);
+    const m = await source().distributions(SERVICE, 'model-00009-xyz', window);
     expect(m.requests).toEqual({
       kind: 'no-data',
       reason: expect.stringMatching(/model-00009-xyz/),
@@ -141,7 +143,7 @@ describe('ServiceMetrics: the source each service names', () => {
     const metrics = new ServiceMetrics(config, () => monitoring, {});
     answers = { http_requests_total: vector([[{ status: '200' }, 5]]) };
     const m = await metrics.measure(SERVICE, 'model-00001-blu', window);
-    expect(m.requests).toEqual({ kind: 'value', value: 5, samples: 5 });
+    expect(m.requests).toEqual({ kind: 'value', value: { requests: 5, errors5xx: 0 } });
     expect(() => metrics.measure(`${SERVICE}-b`, 'model-00001-blu', window)).toThrow(
       /CUTOVER_PROMETHEUS_TOKEN is not set/,
     );
