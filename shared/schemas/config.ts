@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_RELEASABLE_SERVICE_ID, MAX_TAG_AND_SERVICE } from '../domain/run-limits.js';
 import { Ingress, ingressProblem, VpcEgress } from './network.js';
 import { DEFAULT_VERSION_TEMPLATE, templateProblem } from '../domain/version-tag.js';
+import { MetricsConfig } from './metrics-config.js';
 
 /**
  * `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. The id must
@@ -167,6 +168,8 @@ export const ServiceConfig = z
      */
     versionTag: VersionTemplate.nullable().default(DEFAULT_VERSION_TEMPLATE),
     endpoint: Endpoint.default({ pathPrefix: '/api' }),
+    /** Where step metrics come from: Cloud Monitoring (default) or a Prometheus API (PromQL). */
+    metrics: MetricsConfig.default({ source: 'cloud-monitoring' }),
     /** What a push during an active release does. */
     onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
     colors: z
