@@ -5,9 +5,19 @@
  */
 import * as functions from '@google-cloud/functions-framework';
 import { advanceRelease } from './advance-release.js';
+import { answerMalformedRequestsAsJson } from './malformed-requests.js';
 import { provisionGreen } from './provision-green.js';
 import { revertOnAlert } from './revert-on-alert.js';
 import { rollback } from './rollback.js';
+import { bootLogger, runtime } from './runtime.js';
+
+answerMalformedRequestsAsJson(() => {
+  try {
+    return runtime().logger;
+  } catch {
+    return bootLogger; // a bad config is reported by the function itself
+  }
+});
 
 functions.cloudEvent('provisionGreen', provisionGreen);
 functions.cloudEvent('advanceRelease', advanceRelease);

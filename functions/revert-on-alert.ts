@@ -5,7 +5,8 @@ import { serviceConfig } from '../shared/schemas/config.js';
 import { parseIncidentNotification } from '../shared/schemas/inbound/monitoring-incident.js';
 import { decodeJson, decodePubsubDelivery, pubsubShape } from '../shared/schemas/inbound/pubsub.js';
 import { logOutcome } from '../shared/usecases/log-outcome.js';
-import { revertOnIncident } from '../shared/usecases/revert.js';
+import type { Applied } from '../shared/usecases/apply.js';
+import { applyIncident } from '../shared/usecases/revert.js';
 import { reportFailure } from './report-failure.js';
 import { runtime } from './runtime.js';
 import { traceField } from './trace.js';
@@ -13,9 +14,11 @@ import { authorized } from './webhook-auth.js';
 
 /**
  * revertOnAlert (HTTPS): a Cloud Monitoring incident — from the Basic-auth webhook, or the same
- * JSON inside a Pub/Sub push — that opens for a configured service puts 100% back on its stable
- * revision. 401 without credentials, 400 for a malformed body, 200 for applied or ignored,
- * 500 for a transient failure (the sender retries).
+ * JSON inside a Pub/Sub push — bound to a configured service and revision: opened on the candidate
+ * (or naming no revision) puts 100% back on the stable; opened on the stable holds the release
+ * until it closes; anything older than the release, or about another revision, changes nothing. 401 without credentials, 400 for a malformed body (200, acknowledged and logged, when
+ * it came through Pub/Sub, where a non-2xx means redeliver), 200 for applied or ignored, 500 for
+ * a transient failure (the sender retries).
  */
 export async function revertOnAlert(req: Request, res: Response): Promise<void> {
   const deps = runtime();
@@ -49,7 +52,7 @@ export async function revertOnAlert(req: Request, res: Response): Promise<void> 
       : req.body;
     const decision = classifyIncident(parseIncidentNotification(body), deps.config);
     const config =
-      decision.kind === 'revert' ? serviceConfig(deps.config, decision.service) : undefined;
+      decision.kind === 'ignored' ? undefined : serviceConfig(deps.config, decision.service);
     if (decision.kind === 'ignored' || !config) {
       const reason =
         decision.kind === 'ignored'
@@ -60,22 +63,27 @@ export async function revertOnAlert(req: Request, res: Response): Promise<void> 
       return;
     }
     const outcome = await reportFailure(deps, config.service, () =>
-      revertOnIncident(deps, config, decision.incidentId, decision.policy),
+      applyIncident(deps, config, decision),
     );
-    logOutcome(logger.with({ service: config.service, incidentId: decision.incidentId }), outcome);
-    const action = outcome.kind === 'applied' ? 'reverted' : 'ignored';
-    res.status(200).json({
-      action,
-      detail:
-        outcome.kind === 'applied'
-          ? outcome.transition.summary
-          : outcome.kind === 'ignored'
-            ? outcome.reason
-            : outcome.error.message,
-    });
+    logOutcome(
+      logger.with({
+        service: config.service,
+        incidentId: decision.incidentId,
+        revision: decision.revision,
+      }),
+      outcome,
+    );
+    res.status(200).json(answerFor(decision.kind, outcome));
   } catch (error) {
-    if (error instanceof InvalidPayloadError) {
-      logger.warn(`malformed incident: ${error.message}`);
+    if (error instanceof InvalidPayloadError && viaPubsub) {
+      // A non-2xx is a negative ack: Pub/Sub would redeliver the poison message for a day.
+      logger.error(`malformed incident acknowledged: ${error.message}`, {
+        error,
+        issues: error.issues,
+      });
+      res.status(200).json({ action: 'acknowledged', error: error.message });
+    } else if (error instanceof InvalidPayloadError) {
+      logger.warn(`malformed incident: ${error.message}`, { issues: error.issues });
       res.status(400).json({ error: error.message, issues: error.issues });
     } else if (error instanceof CutoverError && !error.retryable) {
       logger.error(`permanent failure: ${error.message}`, { error });
@@ -83,6 +91,29 @@ export async function revertOnAlert(req: Request, res: Response): Promise<void> 
     } else {
       logger.error(`transient failure: ${(error as Error).message}`, { error });
       res.status(500).json({ error: (error as Error).message });
+    }
+  }
+}
+
+/** What the sender (and a person reading the channel's log) is told: the action and why. */
+function answerFor(
+  kind: 'opened' | 'closed',
+  outcome: Applied,
+): { action: 'reverted' | 'held' | 'released' | 'ignored' | 'failed'; detail: string } {
+  switch (outcome.kind) {
+    case 'applied': {
+      const detail = outcome.transition.summary;
+      if (kind === 'closed') return { action: 'released', detail };
+      const ended = outcome.transition.record.release?.phase === 'rolled-back';
+      return { action: ended ? 'reverted' : 'held', detail };
+    }
+    case 'ignored':
+      return { action: 'ignored', detail: outcome.reason };
+    case 'deploy-failed':
+      return { action: 'failed', detail: outcome.error.message };
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`unhandled outcome ${JSON.stringify(unreachable)}`);
     }
   }
 }

@@ -40,7 +40,8 @@ function format(value: number): string {
  * The notification Cloud Monitoring sends for an incident, every field of the documented 1.2
  * format (see test/fixtures/monitoring-webhook-incident-*.json): `state` lowercase, epoch seconds,
  * `ended_at` null while open, threshold and observed values as strings, the condition as the
- * AlertPolicy API spells it (camelCase), resource labels from grouping by revision.
+ * AlertPolicy API spells it (camelCase), resource labels as grouping by revision leaves them
+ * (`project_id`, `revision_name`).
  */
 export function incidentNotification(
   incident: OpenIncident,
@@ -48,13 +49,9 @@ export function incidentNotification(
 ): IncidentNotification {
   const c = incident.condition;
   const r = incident.resource;
-  const labels = {
-    project_id: r.project,
-    service_name: r.service,
-    revision_name: r.revision,
-    location: r.location,
-    configuration_name: r.service,
-  };
+  // The policies group by revision_name: Monitoring aggregates every other label away, so the
+  // incident's resource keeps only that one and the project. The service is the policy label.
+  const labels = { project_id: r.project, revision_name: r.revision };
   const resourceName = `${r.project} Cloud Run Revision labels {${Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ')}}`;

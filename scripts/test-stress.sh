@@ -10,7 +10,8 @@ stop_burners() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   wait 2>/dev/null
 }
-trap stop_burners EXIT INT TERM
+trap stop_burners EXIT
+trap 'exit 130' INT TERM
 for _ in $(seq "$burners"); do
   node -e 'for (;;) {}' &
   pids+=("$!")

@@ -66,6 +66,8 @@ export function describeEvent(event: DeploymentEvent, config: Config): Explanati
     case 'release.failed':
     case 'release.aborted':
     case 'release.held':
+    case 'release.promotion-held':
+    case 'release.promotion-hold-released':
       return ignore(KIND, `${event.type} reports what happened to ${event.service}; nothing to do`);
     case 'terraform.sync-requested':
       return ignore(

@@ -91,7 +91,13 @@ function explainBare(input: unknown, config: Config): Explanation {
     case 'monitoring-incident': {
       const decision = classifyIncident(parseIncidentNotification(input), config);
       if (decision.kind === 'ignored') return ignore('monitoring-incident', decision.reason);
-      const detail = `revert ${decision.service} to its stable revision (incident ${decision.incidentId})`;
+      if (decision.kind === 'closed') {
+        const detail = `release the hold incident ${decision.incidentId} placed on ${decision.service}'s release, if any`;
+        return { kind: 'monitoring-incident', action: 'resume', detail };
+      }
+      const detail = decision.revision
+        ? `revert ${decision.service} to its stable revision if ${decision.revision} is its candidate, hold the release if it is its stable (incident ${decision.incidentId})`
+        : `revert ${decision.service} to its stable revision (incident ${decision.incidentId})`;
       return { kind: 'monitoring-incident', action: 'revert', detail };
     }
     case 'rollback-request': {

@@ -75,6 +75,10 @@ export function describeEvent(event: DeploymentEvent, ctx: EventContext, paint: 
           `held: ${event.request} by ${event.requestedBy} failed: ${event.error}; ${event.fix}`,
         ),
       ];
+    case 'release.promotion-held':
+      return [paint.unsure(`held: ${event.reason}`)];
+    case 'release.promotion-hold-released':
+      return [`hold released: ${event.reason}`];
     case 'release.paused':
     case 'release.resumed':
       return [`${event.type.slice('release.'.length)} by ${event.requestedBy ?? 'someone'}`];

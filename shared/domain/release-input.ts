@@ -29,8 +29,19 @@ export type ReleaseInput =
       green: RevisionMetrics;
       window: { start: Date; end: Date };
     }
-  /** A Cloud Monitoring incident opened for this service. */
-  | { type: 'alert'; incidentId: string; policy: string | null }
+  /**
+   * A Cloud Monitoring incident opened for this service: about `revision` (null when the policy
+   * does not group by revision), started at `startedAt` (null when not sent).
+   */
+  | {
+      type: 'alert';
+      incidentId: string;
+      policy: string | null;
+      revision: string | null;
+      startedAt: Date | null;
+    }
+  /** A Cloud Monitoring incident for this service closed. */
+  | { type: 'incident-closed'; incidentId: string }
   /** A person asked for all traffic back on the stable revision. */
   | ({ type: 'rollback-traffic' } & Request)
   /**

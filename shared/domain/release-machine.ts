@@ -1,7 +1,8 @@
 import type { ServiceRecord, Slot } from '../schemas/release.js';
 import { rollbackContainer } from './release-container.js';
 import { eventBase, publish } from './release-events.js';
-import { promote, rollBack } from './release-endings.js';
+import { rollBack } from './release-endings.js';
+import { onIncident, onIncidentClosed, promoteUnlessHeld } from './release-incidents.js';
 import {
   activeRelease,
   ignore,
@@ -103,17 +104,9 @@ export function transition(
       if (active.paused) return ignore(record, `release ${active.id} is paused`);
       return analyse(record, active, input, ctx);
     case 'alert':
-      return rollBack(
-        record,
-        active,
-        {
-          trigger: 'alert',
-          reason: `incident ${input.incidentId}${input.policy ? ` of policy ${input.policy}` : ''} opened`,
-          requestedBy: null,
-        },
-        ctx,
-        service,
-      );
+      return onIncident(record, active, input, ctx);
+    case 'incident-closed':
+      return onIncidentClosed(record, active, input, ctx);
     case 'rollback-traffic':
       return rollBack(
         record,
@@ -128,7 +121,7 @@ export function transition(
           record,
           `release ${active.id} is ${active.phase}; only a shifting release can be promoted`,
         );
-      return promote(record, active, active.lastVerdict, ctx, service);
+      return promoteUnlessHeld(record, active, active.lastVerdict, ctx, 'operator');
     case 'pause':
     case 'resume':
       return pauseOrResume(record, active, input.type, input.requestedBy, ctx);

@@ -2,7 +2,8 @@ import type { ServiceRecord } from '../schemas/release.js';
 import { judgeStep, type Looks } from './analysis.js';
 import type { RevisionMetrics } from './measurement.js';
 import { eventBase, publish } from './release-events.js';
-import { promote, rollBack } from './release-endings.js';
+import { rollBack } from './release-endings.js';
+import { promoteUnlessHeld } from './release-incidents.js';
 import {
   ignore,
   type ActiveRelease,
@@ -105,10 +106,10 @@ export function analyse(
         service,
       );
     case 'promote':
-      return promote(record, judged, verdict, ctx, service);
+      return promoteUnlessHeld(record, judged, verdict, ctx, 'analysis');
     case 'advance': {
       const next = nextStep(steps, active.step.index);
-      if (!next) return promote(record, judged, verdict, ctx, service);
+      if (!next) return promoteUnlessHeld(record, judged, verdict, ctx, 'analysis');
       const release: ShiftingRelease = {
         ...judged,
         step: {

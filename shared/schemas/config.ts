@@ -210,6 +210,16 @@ export const ServiceConfig = z
     metrics: MetricsConfig.default({ source: 'cloud-monitoring' }),
     /** What a push during an active release does. */
     onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
+    incidents: z
+      .object({
+        /**
+         * An open incident that names no revision (its policy does not group by revision):
+         * `rollback` (conservative) or `ignore`. Incidents naming a revision always act on it.
+         */
+        withoutRevision: z.enum(['rollback', 'ignore']).default('rollback'),
+      })
+      .strict()
+      .default({ withoutRevision: 'rollback' }),
     colors: z
       .object({
         blue: ColorSettings.default({ env: {} }),

@@ -77,6 +77,18 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
     error: z.string(),
     fix: z.string(),
   }),
+  /** Something (an incident on the stable revision) keeps the release from being promoted. */
+  ReleaseEventBase.extend({
+    type: z.literal('release.promotion-held'),
+    holdId: z.string(),
+    reason: z.string(),
+  }),
+  /** A hold cleared (its incident closed). */
+  ReleaseEventBase.extend({
+    type: z.literal('release.promotion-hold-released'),
+    holdId: z.string(),
+    reason: z.string(),
+  }),
   /**
    * Cloud Scheduler's tick: one job per service (`service` set), or one job for every configured
    * service (no `service`). `slot` is the tick's identity; without it the message's publish time,

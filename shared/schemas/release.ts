@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Color } from './config.js';
+import { Hold } from './hold.js';
 import { Inputs, Outbox } from './outbox.js';
 
 const Timestamp = z.iso.datetime({ offset: true });
@@ -81,6 +82,8 @@ const ReleaseBase = z.object({
   /** The tag that was pushed. */
   tag: z.string().min(1),
   startedAt: Timestamp,
+  /** What keeps this release from being promoted (absent: nothing). See hold.ts. */
+  holds: z.array(Hold).optional(),
   /** Last progress (phase change or verdict): the no-progress deadline counts from here. */
   progressAt: Timestamp.optional(),
   /** Who asked for it when a person did (`cutover retry`), else null. */

@@ -1,3 +1,4 @@
+import type { IncidentDecision } from '../domain/incident-filter.js';
 import { newestRollbackTag } from '../domain/rollback-tag.js';
 import { candidateRevisionName } from '../domain/release-start.js';
 import { transition } from '../domain/release-machine.js';
@@ -25,18 +26,31 @@ export async function applyInput(
   );
 }
 
-/** An open incident for the service: all traffic back on the stable revision at once. */
-export function revertOnIncident(
+/**
+ * An incident bound to the service: opened → roll back, hold or nothing, by the revision it names
+ * (see release-incidents.ts); closed → release the hold it placed.
+ */
+export function applyIncident(
   deps: Deps,
   config: ServiceConfig,
-  incidentId: string,
-  policy: string | null,
+  incident: Extract<IncidentDecision, { kind: 'opened' | 'closed' }>,
 ): Promise<Applied> {
   return applyInput(
     deps,
     config,
-    { type: 'alert', incidentId, policy },
-    { kind: 'message', id: `incident/${incidentId}` },
+    incident.kind === 'closed'
+      ? { type: 'incident-closed', incidentId: incident.incidentId }
+      : {
+          type: 'alert',
+          incidentId: incident.incidentId,
+          policy: incident.policy,
+          revision: incident.revision,
+          startedAt: incident.startedAt,
+        },
+    {
+      kind: 'message',
+      id: `${incident.kind === 'closed' ? 'incident-closed' : 'incident'}/${incident.incidentId}`,
+    },
   );
 }
 

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, REPO, SERVICE, WEBHOOK, basic, deliver, digestOf, post } from './harness.js';
+import {
+  Harness,
+  PROJECT,
+  REPO,
+  SERVICE,
+  WEBHOOK,
+  basic,
+  deliver,
+  digestOf,
+  post,
+} from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.stop());
@@ -19,17 +29,49 @@ const tick = () =>
     slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 
-/** The documented open incident, re-pointed at the test service (a policy label names it). */
-function openIncident(id = '0.abc123'): Record<string, unknown> {
+/** The candidate of the release `shifting()` started: terraform's policies name a revision. */
+let candidateRevision = '';
+
+/**
+ * The documented open incident, re-pointed at the test service as terraform's policies produce it:
+ * the policy label names the service, the resource (grouped by revision) keeps project_id and
+ * revision_name, and it started now.
+ */
+function openIncident(
+  o: { id?: string; revision?: string | null; project?: string; startedAt?: Date } = {},
+): Record<string, unknown> {
   const doc = fixture('monitoring-webhook-incident-open.json');
   const incident = doc.incident as Record<string, unknown>;
+  const revision = o.revision === undefined ? candidateRevision : o.revision;
   return {
     ...doc,
     incident: {
       ...incident,
-      incident_id: id,
+      incident_id: o.id ?? '0.abc123',
       state: 'open',
+      scoping_project_id: PROJECT,
+      started_at: Math.floor((o.startedAt ?? h.clock.now()).getTime() / 1000),
+      resource: {
+        type: 'cloud_run_revision',
+        labels: {
+          project_id: o.project ?? PROJECT,
+          ...(revision === null ? {} : { revision_name: revision }),
+        },
+      },
       policy_user_labels: { cutover_service: 'leakage' },
+    },
+  };
+}
+
+function closedIncident(id = '0.abc123'): Record<string, unknown> {
+  const open = openIncident({ id });
+  const incident = open.incident as Record<string, unknown>;
+  return {
+    ...open,
+    incident: {
+      ...incident,
+      state: 'closed',
+      ended_at: Math.floor(h.clock.now().getTime() / 1000),
     },
   };
 }
@@ -42,6 +84,7 @@ async function shifting(): Promise<{ blue: string; green: string }> {
   });
   const view = await h.view();
   const green = view.record!.release!.candidate.revision;
+  candidateRevision = green;
   h.seed(green, { requests: 5 });
   await tick();
   expect((await h.view()).record?.release?.phase).toBe('shifting');
@@ -154,6 +197,63 @@ describe('revertOnAlert', () => {
     h = await Harness.start();
     const { blue, green } = await shifting();
     expect(await webhook(body())).toMatchObject({ status: 200, json: { action: 'ignored' } });
+    expect(await h.split()).toEqual({ [blue]: 50, [green]: 50 });
+  });
+
+  it('an incident on the stable revision holds the release: never promoted while open, promoted once it closes', async () => {
+    h = await Harness.start();
+    const { blue, green } = await shifting();
+    expect(await webhook(openIncident({ revision: blue }))).toMatchObject({
+      status: 200,
+      json: { action: 'held' },
+    });
+    expect(await h.split()).toEqual({ [blue]: 50, [green]: 50 });
+    h.seed(blue);
+    h.seed(green);
+    await tick(); // step 2: 100% on the candidate
+    h.seed(green);
+    await tick(); // passes, but held
+    const held = (await h.view()).record!.release!;
+    expect(held.phase).toBe('shifting');
+    expect(held.holds).toEqual([expect.objectContaining({ id: 'incident:0.abc123' })]);
+    expect(h.eventTypes()).toContain('release.promotion-held');
+    expect(h.eventTypes()).not.toContain('release.promoted');
+    expect(h.logs.entries.some((e) => String(e.message).includes('not promoted: incident'))).toBe(
+      true,
+    );
+
+    expect(await webhook(closedIncident())).toMatchObject({
+      status: 200,
+      json: { action: 'released' },
+    });
+    h.seed(green);
+    await tick();
+    expect((await h.view()).record?.release?.phase).toBe('promoted');
+  });
+
+  it.each([
+    [
+      'a replay of an incident older than the release (about the previous candidate)',
+      () => openIncident({ startedAt: new Date(h.clock.now().getTime() - 3600_000) }),
+      'before release',
+    ],
+    [
+      'an incident about another project’s service with a bare-id label',
+      () => openIncident({ project: 'someone-else' }),
+      'in project someone-else is not a configured service',
+    ],
+    [
+      'an incident naming another revision',
+      () => openIncident({ revision: 'leakage-00042-zzz' }),
+      'neither the candidate',
+    ],
+  ])('%s does not roll back; it is logged and answered with the reason', async (_n, body, why) => {
+    h = await Harness.start();
+    const { blue, green } = await shifting();
+    const res = await webhook(body());
+    expect(res).toMatchObject({ status: 200, json: { action: 'ignored' } });
+    expect(JSON.stringify(res.json)).toContain(why);
+    expect(h.logs.entries.some((e) => String(e.message).includes(why))).toBe(true);
     expect(await h.split()).toEqual({ [blue]: 50, [green]: 50 });
   });
 

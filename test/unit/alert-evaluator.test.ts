@@ -101,13 +101,8 @@ describe('alert evaluator: terraform policies over seeded Cloud Run metrics', ()
       observed_value: '0.1',
       resource: {
         type: 'cloud_run_revision',
-        labels: {
-          project_id: PROJECT,
-          service_name: 'leakage-model',
-          revision_name: 'leakage-model-00002-grn',
-          location: 'us-central1',
-          configuration_name: 'leakage-model',
-        },
+        // Grouped by revision_name: the other labels are aggregated away; project_id stays.
+        labels: { project_id: PROJECT, revision_name: 'leakage-model-00002-grn' },
       },
       metric: { type: 'run.googleapis.com/request_count' },
     });
@@ -117,7 +112,7 @@ describe('alert evaluator: terraform policies over seeded Cloud Run metrics', ()
     );
     const decision = classifyIncident(parseIncidentNotification(sent[0]), config);
     expect(decision).toMatchObject({
-      kind: 'revert',
+      kind: 'opened',
       service: SERVICE,
       revision: 'leakage-model-00002-grn',
     });
@@ -147,7 +142,7 @@ describe('alert evaluator: terraform policies over seeded Cloud Run metrics', ()
     const [opened, closed] = sent.map((n) => n.incident);
     expect(closed?.incident_id).toBe(opened?.incident_id);
     expect(closed).toMatchObject({ ended_at: Math.floor(now / 1000), observed_value: '0' });
-    expect(classifyIncident(parseIncidentNotification(sent[1]), config).kind).toBe('ignored');
+    expect(classifyIncident(parseIncidentNotification(sent[1]), config).kind).toBe('closed');
   });
 
   it('fires the p95 latency and prediction band policies per revision', async () => {

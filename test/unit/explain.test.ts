@@ -47,7 +47,9 @@ const cloudEvent = (data: unknown) => {
   return { ...ce, data: { ...ce.data, message: { ...ce.data.message, data: b64(data) } } };
 };
 
-const RELEASE_LINE = `start release of sha256:6ec128e26cd5... on ${SERVICE} (tag 1.1; unless the digest already failed or is already deployed)`;
+const CLOSED_IGNORED =
+  'ignored: policy "Monitor-Project-Cluster" names no service: no cutover_service policy label and no resource service_name';
+const RELEASE_LINE = `start release of sha256:6ec128e26cd5${'0'.repeat(52)} on ${SERVICE} (tag 1.1; unless the digest already failed or is already deployed)`;
 const OPEN_IGNORED =
   'ignored: policy "choonho-server-cpu-alert-policy-test" names no service: no cutover_service policy label and no resource service_name';
 
@@ -59,7 +61,7 @@ describe('cutover explain: every shared fixture', () => {
       'ignored: DELETE: a removed tag or image never starts a release',
     ],
     ['artifact-registry-insert-tag.json', 0, RELEASE_LINE],
-    ['monitoring-webhook-incident-closed.json', 0, 'ignored: closed incident 0.opqiw61fsv7p'],
+    ['monitoring-webhook-incident-closed.json', 0, CLOSED_IGNORED],
     ['monitoring-webhook-incident-open.json', 0, OPEN_IGNORED],
     [
       'pubsub-cloudevent-message-published.json',
@@ -186,7 +188,7 @@ describe('cutover explain: payloads inside Pub/Sub deliveries', () => {
     ).toEqual({
       kind: 'monitoring-incident',
       action: 'ignore',
-      detail: 'ignored: closed incident 0.opqiw61fsv7p',
+      detail: CLOSED_IGNORED,
     });
   });
 });
@@ -208,15 +210,23 @@ describe('cutover explain: every payload kind and decision', () => {
 
   it.each([
     [
-      { action: 'INSERT', digest: `${REPO}@sha256:aa` },
+      { action: 'INSERT', digest: `${REPO}@sha256:${'a'.repeat(64)}` },
       'ignored: no tag: a digest-only INSERT (untagged push)',
     ],
     [
-      { action: 'INSERT', digest: `${REPO}@sha256:aa`, tag: `${REPO}:rollback-20260101` },
+      {
+        action: 'INSERT',
+        digest: `${REPO}@sha256:${'a'.repeat(64)}`,
+        tag: `${REPO}:rollback-20260101`,
+      },
       `ignored: tag rollback-20260101 matches ignore pattern rollback-* of ${SERVICE}`,
     ],
     [
-      { action: 'INSERT', digest: `${REPO}@sha256:aa`, tag: `${REPO}:sha256-aa.sig` },
+      {
+        action: 'INSERT',
+        digest: `${REPO}@sha256:${'a'.repeat(64)}`,
+        tag: `${REPO}:sha256-aa.sig`,
+      },
       'ignored: signature/attestation tag sha256-aa.sig',
     ],
     [
@@ -229,6 +239,7 @@ describe('cutover explain: every payload kind and decision', () => {
         incident: {
           incident_id: 'i-1',
           state: 'open',
+          scoping_project_id: 'my-project',
           policy_user_labels: { cutover_service: 'hello-world' },
         },
       },

@@ -8,6 +8,8 @@ const fixture = (name: string): Record<string, unknown> =>
 const insert = fixture('artifact-registry-insert-tag.json');
 const del = fixture('artifact-registry-delete.json');
 const REPO = 'us-west1-docker.pkg.dev/my-project/my-repo/hello-world';
+/** The fixture is the doc's INSERT with its digest whole: the doc truncates it for display. */
+const DIGEST = `sha256:6ec128e26cd5${'0'.repeat(52)}`;
 
 function issuesOf(input: unknown): string[] {
   try {
@@ -20,12 +22,30 @@ function issuesOf(input: unknown): string[] {
 }
 
 describe('Artifact Registry notification', () => {
-  it('accepts the doc INSERT with tag, truncated digest included', () => {
+  it('accepts the doc INSERT with tag (its digest whole)', () => {
     expect(parseArtifactRegistryNotification(insert)).toEqual({
       action: 'INSERT',
-      digest: `${REPO}@sha256:6ec128e26cd5...`,
+      digest: `${REPO}@${DIGEST}`,
       tag: `${REPO}:1.1`,
     });
+  });
+
+  it.each([
+    ['the doc’s truncated example', 'sha256:6ec128e26cd5...'],
+    ['63 hex', `sha256:${'a'.repeat(63)}`],
+    ['65 hex', `sha256:${'a'.repeat(65)}`],
+    ['upper-case hex', `sha256:${'A'.repeat(64)}`],
+    ['another algorithm', `sha512:${'a'.repeat(64)}`],
+    ['non-hex', `sha256:${'g'.repeat(64)}`],
+  ])('rejects a digest that is not sha256 + 64 lowercase hex: %s', (_name, digest) => {
+    const issue = `digest: digest "${digest}" is not sha256: followed by 64 lowercase hex characters`;
+    expect(issuesOf({ action: 'INSERT', digest: `${REPO}@${digest}`, tag: insert.tag })).toContain(
+      issue,
+    );
+    expect(issuesOf({ action: 'DELETE', digest: `${REPO}@${digest}` })).toContain(issue);
+    expect(issuesOf({ action: 'INSERT', tag: `${REPO}:1.1@${digest}` })).toContain(
+      issue.replace('digest: digest', 'tag: digest'),
+    );
   });
 
   it('accepts the doc DELETE with only a tag', () => {
@@ -46,10 +66,12 @@ describe('Artifact Registry notification', () => {
       parseArtifactRegistryNotification({
         action: 'INSERT',
         tag: 'gcr.io/p/img:1',
-        digest: 'gcr.io/p/img@sha256:ab',
+        digest: `gcr.io/p/img@${DIGEST}`,
       }).tag,
     ).toBe('gcr.io/p/img:1');
-    expect(parseArtifactRegistryNotification({ ...insert, extra: 1 })).toMatchObject({ extra: 1 });
+    expect(parseArtifactRegistryNotification({ ...insert, extra: 1 })).toMatchObject({
+      extra: 1,
+    });
   });
 
   it('reads a null or empty tag as absent', () => {

@@ -13,7 +13,8 @@ const sample = parseConfig(
 );
 const REPO = 'us-west1-docker.pkg.dev/my-project/my-repo/hello-world';
 const SERVICE = 'projects/my-project/locations/us-west1/services/hello-world';
-const DIGEST = 'sha256:6ec128e26cd5...';
+/** The fixture's digest: the doc's, made whole (the doc truncates it for display). */
+const DIGEST = `sha256:6ec128e26cd5${'0'.repeat(52)}`;
 /** `null` leaves the key out. */
 const push = (tag: string | null, digest: string | null = `${REPO}@${DIGEST}`, action = 'INSERT') =>
   parseArtifactRegistryNotification({
@@ -109,12 +110,12 @@ describe('classifyPush', () => {
 
   it('follows gcr.io-style images (Container Registry publishes to the same topic)', () => {
     const d = classifyPush(
-      push('gcr.io/my-project/hello/eu:3.0', 'gcr.io/my-project/hello/eu@sha256:aa'),
+      push('gcr.io/my-project/hello/eu:3.0', `gcr.io/my-project/hello/eu@sha256:${'a'.repeat(64)}`),
       config,
     );
     expect(d).toMatchObject({
       kind: 'release',
-      imageRef: 'gcr.io/my-project/hello/eu@sha256:aa',
+      imageRef: `gcr.io/my-project/hello/eu@sha256:${'a'.repeat(64)}`,
       tag: '3.0',
     });
   });

@@ -219,7 +219,11 @@ describe('release state machine: every rollback trigger ends with 100% on the st
     ],
     [
       'an alert',
-      (s: Scenario) => s.send({ type: 'alert', incidentId: 'i-1', policy: 'p95' }, 70),
+      (s: Scenario) =>
+        s.send(
+          { type: 'alert', incidentId: 'i-1', policy: 'p95', revision: null, startedAt: null },
+          70,
+        ),
       'alert',
     ],
     [
@@ -403,7 +407,15 @@ describe('release state machine: duplicates, stale and out-of-order events chang
     ],
     [
       'an event of another release',
-      () => ({ type: 'alert', incidentId: 'i', policy: null, releaseId: 'r0' }) as ReleaseInput,
+      () =>
+        ({
+          type: 'alert',
+          incidentId: 'i',
+          policy: null,
+          revision: null,
+          startedAt: null,
+          releaseId: 'r0',
+        }) as ReleaseInput,
     ],
     [
       'an analysis of an older release',
@@ -427,19 +439,19 @@ describe('release state machine: duplicates, stale and out-of-order events chang
 
   it('a second alert after the revert is ignored: traffic moved once', () => {
     const s = run();
-    s.send({ type: 'alert', incidentId: 'i-1', policy: null }, 50);
+    s.send({ type: 'alert', incidentId: 'i-1', policy: null, revision: null, startedAt: null }, 50);
     const moves = s.commands.filter((c) => c.kind === 'update-service').length;
-    s.send({ type: 'alert', incidentId: 'i-1', policy: null }, 51);
+    s.send({ type: 'alert', incidentId: 'i-1', policy: null, revision: null, startedAt: null }, 51);
     expect(s.last.ignored).toMatch(/no active release/);
     expect(s.commands.filter((c) => c.kind === 'update-service')).toHaveLength(moves);
   });
 
   it('a push of an image that failed before is ignored', () => {
     const s = run();
-    s.send({ type: 'alert', incidentId: 'i', policy: null }, 50).send(
-      { type: 'push', releaseId: 'r2', image: V2, tag: '2.0.1' },
-      60,
-    );
+    s.send(
+      { type: 'alert', incidentId: 'i', policy: null, revision: null, startedAt: null },
+      50,
+    ).send({ type: 'push', releaseId: 'r2', image: V2, tag: '2.0.1' }, 60);
     expect(s.last.ignored).toMatch(/failed an earlier release/);
   });
 
@@ -490,5 +502,90 @@ describe('release state machine: a push during a release', () => {
     expect(s.last.ignored).toMatch(/rejected/);
     expect(s.events()).toEqual(['release.rejected']);
     expect(s.record.release?.id).toBe('r1');
+  });
+});
+
+describe('release state machine: an incident is judged by the revision it names', () => {
+  const BLUE = 'leakage-00001-abc';
+  const GREEN = 'leakage-r1';
+  const stableOnly = [
+    { revision: BLUE, percent: 100, tag: 'blue' },
+    { revision: GREEN, percent: 0, tag: 'green' },
+  ];
+  const alert = (revision: string | null, o: { id?: string; startedAt?: number | null } = {}) =>
+    ({
+      type: 'alert',
+      incidentId: o.id ?? 'i-1',
+      policy: 'p95',
+      revision,
+      startedAt: o.startedAt === null ? null : at(o.startedAt ?? 60),
+    }) as const;
+
+  it('on the candidate: rolls back, naming the revision', () => {
+    const s = new Scenario().toShifting().send(alert(GREEN), 70);
+    expect(s.record.release).toMatchObject({ phase: 'rolled-back', trigger: 'alert' });
+    expect(s.record.release && 'reason' in s.record.release && s.record.release.reason).toContain(
+      `candidate revision ${GREEN}`,
+    );
+    expect(s.traffic()?.slice(0, 2)).toEqual(stableOnly);
+  });
+
+  it('on the stable: holds the release; it passes every step but is not promoted until the incident closes', () => {
+    const s = new Scenario().toShifting();
+    s.send(alert(BLUE), 50);
+    expect([s.phase, s.events()]).toEqual(['shifting', ['release.promotion-held']]);
+    expect(s.traffic()).toBeNull();
+    s.send(alert(BLUE), 55);
+    expect(s.last.ignored).toMatch(/already held/);
+    s.tick(100).tick(160); // both steps pass: 100% on the candidate
+    expect([s.phase, s.step]).toEqual(['shifting', 2]);
+    s.tick(220);
+    expect([s.phase, s.events()]).toEqual(['shifting', ['release.verdict']]);
+    expect(s.last.summary).toMatch(
+      /not promoted: incident i-1 of policy p95 is open on the stable/,
+    );
+    s.send({ type: 'promote', requestedBy: 'ana' }, 225);
+    expect(s.last.ignored).toMatch(/not promoted/);
+    expect(s.phase).toBe('shifting');
+
+    s.send({ type: 'incident-closed', incidentId: 'i-1' }, 230);
+    expect(s.events()).toEqual(['release.promotion-hold-released']);
+    s.tick(290);
+    expect(s.phase).toBe('promoted');
+  });
+
+  it('a closed incident that held nothing changes nothing', () => {
+    const s = new Scenario().toShifting();
+    const before = s.record;
+    s.send({ type: 'incident-closed', incidentId: 'i-9' }, 50);
+    expect(s.last.ignored).toMatch(/held nothing/);
+    expect(s.record).toEqual(before);
+  });
+
+  it.each<[string, ReturnType<typeof alert>, RegExp]>([
+    ['another revision', alert('leakage-00007-old'), /neither the candidate leakage-r1 nor/],
+    [
+      'an incident that started before the release (a replay)',
+      alert(GREEN, { startedAt: -3600 }),
+      /before release r1 began .*a replay/,
+    ],
+  ])('%s: nothing happens, and the reason says why', (_name, input, why) => {
+    const s = new Scenario().toShifting();
+    const before = s.record;
+    s.send(input, 70);
+    expect(s.last.ignored).toMatch(why);
+    expect(s.record).toEqual(before);
+  });
+
+  it('no revision: rolls back by default; incidents.withoutRevision "ignore" leaves it', () => {
+    const rolled = new Scenario().toShifting().send(alert(null, { startedAt: null }), 70);
+    expect(rolled.phase).toBe('rolled-back');
+    const kept = new Scenario(config({ incidents: { withoutRevision: 'ignore' } }))
+      .toShifting()
+      .send(alert(null), 70);
+    expect([kept.phase, kept.last.ignored]).toEqual([
+      'shifting',
+      expect.stringMatching(/withoutRevision is "ignore"/),
+    ]);
   });
 });

@@ -4,12 +4,24 @@ import { parseInbound } from './issues.js';
 
 export const AR_NOTIFICATION_KIND = 'Artifact Registry notification';
 
+/**
+ * What a registry publishes as a digest: `sha256:` and 64 lowercase hex characters. Google's
+ * notification example truncates it (`sha256:6ec128e26cd5...`) for display; a real message never
+ * does, and a release must never start from a reference that no registry can resolve.
+ */
+export const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
 /** A full image reference that must carry the given part (`@digest` or `:tag`). */
 function imageRefWith(part: 'digest' | 'tag') {
   return z.string({ error: 'expected a full image reference (string)' }).superRefine((ref, ctx) => {
     try {
       const parsed = parseImageRef(ref);
-      if (parsed[part] === null) {
+      if (parsed.digest !== null && !SHA256_DIGEST.test(parsed.digest)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `digest "${parsed.digest.slice(0, 80)}" is not sha256: followed by 64 lowercase hex characters`,
+        });
+      } else if (parsed[part] === null) {
         const shape = part === 'digest' ? 'HOST/…/IMAGE@sha256:…' : 'HOST/…/IMAGE:TAG';
         ctx.addIssue({
           code: 'custom',
