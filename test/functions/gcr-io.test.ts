@@ -5,10 +5,13 @@ const GCR = 'gcr.io/pocketcoach/leakage';
 let h: Harness;
 afterEach(() => h?.stop());
 
+/** Each tick is a new scheduler slot (one minute later), as Cloud Scheduler's would be. */
+let ticks = 0;
 const tick = () =>
   deliver('advanceRelease', 'cutover-deployment-events', {
     type: 'release.tick',
     service: SERVICE,
+    slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 
 describe('a service that follows a gcr.io image (Artifact Registry gcr.io repository)', () => {

@@ -16,10 +16,13 @@ const push = (n: number, tag: string) =>
     digest: `${REPO}@${digestOf(n)}`,
     tag: `${REPO}:${tag}`,
   });
+/** Each tick is a new scheduler slot (one minute later), as Cloud Scheduler's would be. */
+let ticks = 0;
 const tick = () =>
   deliver('advanceRelease', 'cutover-deployment-events', {
     type: 'release.tick',
     service: SERVICE,
+    slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 const release = async () => (await h.view()).record?.release;
 

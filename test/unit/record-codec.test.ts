@@ -84,7 +84,7 @@ describe('deployment events', () => {
       { type: 'smoke-result', releaseId: 'r1', smoke: { passed: true, checks: [] } },
       { type: 'pause', requestedBy: 'a' },
       { type: 'resume', requestedBy: 'a' },
-      { type: 'alert', incidentId: 'i', policy: null },
+      { type: 'alert', incidentId: 'i', policy: null, revision: null, startedAt: null },
     ];
     let record = base;
     const events: unknown[] = [];
