@@ -21,7 +21,13 @@ export function plumbingConfig(): ConfigInput {
     ...base,
     services: base.services.map((s) => ({
       ...s,
-      thresholds: { ...s.thresholds, p95Tolerance: 100, p95SlackMs: 10_000 },
+      thresholds: {
+        ...s.thresholds,
+        p95Tolerance: 100,
+        p95SlackMs: 10_000,
+        // The clearly-bad margin must stay above the tolerance (the config refuses it otherwise).
+        clearlyBad: { ...s.thresholds?.clearlyBad, p95Increase: 200 },
+      },
     })),
   };
 }
