@@ -83,7 +83,8 @@ export async function applyDecision(
       return {
         kind: 'applied',
         transition: written,
-        view: await drainOutbox(deps, updated, next, owner),
+        // The record as it landed: a platform that names the deploy's revision renames it there.
+        view: await drainOutbox(deps, updated, updated.record ?? next, owner),
       };
     } catch (error) {
       if (error instanceof DeployFailedError) {
