@@ -22,6 +22,7 @@ export class SimPlatform implements ServicePlatform {
       record,
       traffic: written.map((t) => ({ ...t, url: null })),
       written,
+      latestCreatedRevision: record.stable.revision,
       latestReadyRevision: record.stable.revision,
       latestCreatedRevision: record.stable.revision,
       uri: null,

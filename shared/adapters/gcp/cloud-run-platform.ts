@@ -100,25 +100,31 @@ export class CloudRunPlatform implements ServicePlatform {
   ): Promise<{ service: RunService; revision: string; failure: string | null }> {
     const before = current.latestCreatedRevision ?? '';
     const body: RunService = { ...current, etag, template: templateFrom(current.template, deploy) };
-    const [operation] = await withRetry(
-      'UpdateService',
-      () => this.options.services.updateService({ service: body }, NO_GAX_RETRY),
-      this.retryOptions(name),
-    );
     let failure: string | null = null;
     let service: RunService;
     try {
+      const [operation] = await withRetry(
+        'UpdateService',
+        () => this.options.services.updateService({ service: body }, NO_GAX_RETRY),
+        this.retryOptions(name),
+      );
       const [response] = await operation.promise();
       service = plain(response);
       if (conditionState(service.terminalCondition) === 'CONDITION_FAILED')
         failure = conditionDetail(service.terminalCondition);
       if (!service.etag || !service.latestCreatedRevision) service = await this.getService(name);
     } catch (error) {
-      // A revision that cannot start fails the operation; anything else is the write's own error.
+      // The deploy may have landed though its answer was lost (a retry then conflicts on the etag)
+      // or its revision failed to start: either way the service now names a new revision made
+      // from this template. Anything else is the write's own error.
       service = await this.getService(name);
       const created = service.latestCreatedRevision ?? '';
-      if (!created || created === before) throw toCutoverError('UpdateService', error, name);
-      failure = (error as Error).message;
+      const ours = service.template?.containers?.[0]?.image === deploy.image;
+      if (!created || created === before || !ours)
+        throw toCutoverError('UpdateService', error, name);
+      // Still starting is not a failure: the tick checks the candidate's readiness.
+      const revision = await this.revision(name, shortRevision(created));
+      failure = revision?.state === 'failed' ? revision.detail : null;
     }
     const revision = shortRevision(service.latestCreatedRevision ?? '');
     if (!revision)
