@@ -74,6 +74,9 @@ export function localConfig(timings: LocalTimings = LOCAL_TIMINGS): ConfigInput 
           ],
           timeoutSeconds: 5,
         },
+        // The replay runs before the probes and again on every tick the smoke phase waits:
+        // 100 pairs at 50 a second keep that to about 2 s locally.
+        shadow: { requests: 100, minSamples: 50, requestsPerSecond: 50, maxAgeSeconds: 600 },
         colors: {
           blue: { env: { INFERENCE_LOG_BUCKET: 'cutover-demo-inference-blue' } },
           green: { env: { INFERENCE_LOG_BUCKET: 'cutover-demo-inference-green' } },

@@ -78,7 +78,7 @@ export function demoConfig(scenario?: Pick<Scenario, 'shadow'>): ConfigInput {
     services: config.services.map((service) => ({
       ...service,
       smoke: { ...service.smoke, latencySlackMs: 500 },
-      shadow: { ...DEMO_SHADOW, enabled: scenario?.shadow !== false },
+      shadow: { ...service.shadow, ...DEMO_SHADOW, enabled: scenario?.shadow !== false },
     })),
   };
 }

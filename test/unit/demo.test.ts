@@ -97,7 +97,7 @@ describe('formatBar', () => {
 
 describe('problemsOf', () => {
   const base = {
-    expected: SCENARIOS.errors.expected,
+    expected: { phase: 'rolled-back' as const, trigger: 'analysis' as const, serving: '1.0.0' },
     phase: 'rolled-back' as const,
     trigger: 'analysis' as const,
     superseded: false,
@@ -113,6 +113,28 @@ describe('problemsOf', () => {
       byVersion: { '1.0.0': 290 },
     };
     expect(problemsOf({ ...base, served, traffic })).toEqual([]);
+  });
+  it('names a candidate that served users when the replay should have stopped it first', () => {
+    const traffic = {
+      ...emptySummary(),
+      sent: 30,
+      ok: 27,
+      injected: 3,
+      byVersion: { '1.0.0': 27 },
+    };
+    expect(
+      problemsOf({
+        ...base,
+        expected: SCENARIOS.errors.expected,
+        trigger: 'shadow',
+        served: null,
+        traffic,
+        candidateUserRequests: 3,
+      }),
+    ).toEqual([
+      'green served 3 user requests, expected at most 0',
+      '3 injected 503s, but no candidate injects errors',
+    ]);
   });
   it('names a wrong trigger, a wrong served version and a failure nobody injected', () => {
     const served = { ...emptySummary(), sent: 100, ok: 100, byVersion: { '2.0.0': 100 } };
