@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_VERSION_TEMPLATE, templateProblem } from '../domain/version-tag.js';
+import { MetricsConfig } from './metrics-config.js';
 
 /** `projects/P/locations/L/services/S`: the only form of a service name cutover accepts. */
 export const ServiceName = z
@@ -161,6 +162,8 @@ export const ServiceConfig = z
      */
     versionTag: VersionTemplate.nullable().default(DEFAULT_VERSION_TEMPLATE),
     endpoint: Endpoint.default({ pathPrefix: '/api' }),
+    /** Where step metrics come from: Cloud Monitoring (default) or a Prometheus API (PromQL). */
+    metrics: MetricsConfig.default({ source: 'cloud-monitoring' }),
     /** What a push during an active release does. */
     onPushDuringRelease: z.enum(['supersede', 'reject']).default('supersede'),
     colors: z
