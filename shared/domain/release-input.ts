@@ -18,6 +18,11 @@ export type ReleaseInput =
   | { type: 'candidate-ready'; releaseId: string }
   /** The candidate revision failed to start. */
   | { type: 'candidate-failed'; releaseId: string; reason: string }
+  /**
+   * The release cannot go on and nothing judged its image: an interrupted provisioning, or no
+   * progress before the deadline. Ends `aborted`; the image is not marked failed.
+   */
+  | { type: 'abort'; releaseId: string; reason: string }
   /** The smoke test of the candidate finished. */
   | { type: 'smoke-result'; releaseId: string; smoke: SmokeSummary }
   /** A tick measured blue and green over the current step's window. */
