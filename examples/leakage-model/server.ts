@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { ErrorBudget, KnobError, readKnobs, type Knobs } from './knobs.js';
+import { ModelMetrics } from './metrics.js';
 import { leakageProbability, parseFeatures } from './model.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -12,6 +13,8 @@ export interface ModelServerOptions {
   now?: () => Date;
   /** How `EXTRA_LATENCY_MS` waits; a timer by default. */
   sleep?: (ms: number) => Promise<void>;
+  /** What `GET /metrics` serves; labelled from K_REVISION / K_SERVICE by default. */
+  metrics?: ModelMetrics;
 }
 
 /** Cloud Logging's structured format: severity and message, payload fields at the top level. */
@@ -53,6 +56,12 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
   const log = logger(options.writeLine ?? ((l) => process.stdout.write(l + '\n')), now);
   const sleep = options.sleep ?? timerSleep;
   const errors = new ErrorBudget(knobs.errorRate);
+  const metrics =
+    options.metrics ??
+    new ModelMetrics({
+      revision: process.env.K_REVISION ?? 'local',
+      service: process.env.K_SERVICE ?? 'local',
+    });
   const common = {
     model_version: knobs.modelVersion,
     inference_log_bucket: knobs.inferenceLogBucket,
@@ -80,6 +89,7 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
       return sendJson(res, 503, { error: 'model temporarily unavailable' });
     }
     const probability = leakageProbability(parsed.features, knobs.predictionShift);
+    metrics.predicted(probability);
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     log('INFO', 'prediction', {
       ...common,
@@ -97,6 +107,17 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
 
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics' && req.method === 'GET') {
+      void metrics.text().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.contentType() });
+        res.end(text);
+      });
+      return;
+    }
+    const received = performance.now();
+    res.once('finish', () =>
+      metrics.request(res.statusCode, (performance.now() - received) / 1000),
+    );
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok', model_version: knobs.modelVersion });
     }

@@ -11,6 +11,7 @@ import { clientOptionsFromEnv, type GoogleClientOptions } from './gcp/client-opt
 import { ArtifactRegistry } from './gcp/artifact-registry.js';
 import { CloudRunPlatform } from './gcp/cloud-run-platform.js';
 import { MonitoringMetrics } from './gcp/monitoring-metrics.js';
+import { ServiceMetrics } from './prometheus/service-metrics.js';
 import { PubSubBus } from './gcp/pubsub-bus.js';
 import { HttpSmokeProber } from './http-smoke-prober.js';
 import { jsonLogger } from './json-logger.js';
@@ -31,7 +32,16 @@ function once<T>(make: () => T): () => T {
  * The real adapters, talking to `CUTOVER_EMULATOR_HOST` when it is set and to Google (ADC)
  * otherwise. `predictionMetric` is the log-based metric MonitoringMetrics reads.
  */
-export function gcpAdapters(options: GoogleClientOptions, predictionMetric?: string): Adapters {
+export function gcpAdapters(
+  options: GoogleClientOptions,
+  predictionMetric?: string,
+  config?: Config,
+): Adapters {
+  const monitoring = once(() => {
+    const monitoringModule = require('@google-cloud/monitoring') as typeof MonitoringModule;
+    const client = new monitoringModule.MetricServiceClient(options.gapic);
+    return new MonitoringMetrics(predictionMetric ? { client, predictionMetric } : { client });
+  });
   return {
     platform: once(() => {
       const run = require('@google-cloud/run') as typeof RunModule;
@@ -40,11 +50,12 @@ export function gcpAdapters(options: GoogleClientOptions, predictionMetric?: str
         revisions: new run.RevisionsClient(options.gapic),
       });
     }),
-    metrics: once(() => {
-      const monitoring = require('@google-cloud/monitoring') as typeof MonitoringModule;
-      const client = new monitoring.MetricServiceClient(options.gapic);
-      return new MonitoringMetrics(predictionMetric ? { client, predictionMetric } : { client });
-    }),
+    // Per service: Cloud Monitoring, or the Prometheus API its `metrics` config names.
+    metrics: once(() =>
+      config?.services.some((s) => s.metrics.source === 'prometheus')
+        ? new ServiceMetrics(config, monitoring)
+        : monitoring(),
+    ),
     registry: once(() => {
       const ar = require('@google-cloud/artifact-registry') as typeof ArtifactRegistryModule;
       return new ArtifactRegistry({ client: new ar.ArtifactRegistryClient(options.gapic) });
@@ -70,7 +81,7 @@ export function buildDeps(
     config,
     clock,
     logger: jsonLogger({ component: 'cutover' }),
-    ...gcpAdapters(clientOptionsFromEnv(env), config.predictionMetric),
+    ...gcpAdapters(clientOptionsFromEnv(env), config.predictionMetric, config),
     newId: () => timeId(clock.now()),
   };
 }
