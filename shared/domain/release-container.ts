@@ -57,8 +57,12 @@ export function rollbackContainer(
     requestedBy: input.requestedBy,
     lastVerdict: null,
   };
+  // Going back to the stable before: the one before that becomes the next to go back to.
+  const before = record.previousStables ?? [];
   const next: ServiceRecord = {
+    ...record,
     stable: restored,
+    previousStables: before[0]?.image === input.image ? before.slice(1) : before,
     release: operation,
     failedImages: active ? markFailed(record, active.candidate.image) : record.failedImages,
     history: remember(record, {

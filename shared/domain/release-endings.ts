@@ -2,6 +2,7 @@ import type { SmokeSummary } from '../schemas/events.js';
 import {
   FAILED_IMAGES_LIMIT,
   HISTORY_LIMIT,
+  PREVIOUS_STABLES_LIMIT,
   type CheckResult,
   type HistoryEntry,
   type Release,
@@ -136,6 +137,7 @@ export function promote(
   const next: ServiceRecord = {
     ...record,
     stable: release.candidate,
+    previousStables: [previous, ...(record.previousStables ?? [])].slice(0, PREVIOUS_STABLES_LIMIT),
     release: ended,
     history: remember(record, {
       id: release.id,

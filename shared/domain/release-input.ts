@@ -24,6 +24,11 @@ export type ReleaseInput =
   /** The candidate revision failed to start. */
   | { type: 'candidate-failed'; releaseId: string; reason: string }
   /**
+   * The release cannot go on and nothing judged its image: an interrupted provisioning, or no
+   * progress before the deadline. Ends `aborted`; the image is not marked failed.
+   */
+  | { type: 'abort'; releaseId: string; reason: string }
+  /**
    * The smoke test of the candidate finished; `shadow` is the shadow replay's verdict (null when
    * it did not run: opted out, no logs yet), judged only after a passed smoke test.
    */

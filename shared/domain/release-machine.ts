@@ -1,4 +1,5 @@
 import type { ServiceRecord, Slot } from '../schemas/release.js';
+import { abort } from './release-abort.js';
 import { rollbackContainer } from './release-container.js';
 import { eventBase, publish } from './release-events.js';
 import { rollBack } from './release-endings.js';
@@ -39,10 +40,17 @@ export function transition(
   input: ReleaseInput,
   ctx: MachineContext,
 ): Transition {
-  return recordActor(record, input, decide(record, input, ctx), ctx.now);
+  return stampProgress(recordActor(record, input, dispatch(record, input, ctx), ctx.now), ctx.now);
 }
 
-function decide(record: ServiceRecord, input: ReleaseInput, ctx: MachineContext): Transition {
+/** Every change of an active release (phase, verdict, operator action) is progress. */
+function stampProgress(t: Transition, now: Date): Transition {
+  const release = activeRelease(t.record);
+  if (t.ignored !== null || !release) return t;
+  return { ...t, record: { ...t.record, release: { ...release, progressAt: now.toISOString() } } };
+}
+
+function dispatch(record: ServiceRecord, input: ReleaseInput, ctx: MachineContext): Transition {
   const service = ctx.config.service;
   if (input.type === 'push') return startRelease(record, input, ctx, service);
   if (input.type === 'rollback-container') return rollbackContainer(record, input, ctx);
@@ -89,6 +97,8 @@ function decide(record: ServiceRecord, input: ReleaseInput, ctx: MachineContext)
         ctx,
         service,
       );
+    case 'abort':
+      return abort(record, active, input.reason, ctx);
     case 'smoke-result':
       if (active.phase !== 'smoke-testing')
         return ignore(record, `release ${active.id} is ${active.phase}, not smoke-testing`);

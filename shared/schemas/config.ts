@@ -229,6 +229,11 @@ export const ServiceConfig = z
      */
     versionTag: VersionTemplate.nullable().default(DEFAULT_VERSION_TEMPLATE),
     endpoint: Endpoint.default({ pathPrefix: '/api' }),
+    /**
+     * A release with no progress (no phase change, no verdict) for this long ends `aborted` with all
+     * traffic on the stable. A paused release is exempt.
+     */
+    progressDeadlineSeconds: Seconds.default(3600),
     /** Where step metrics come from: Cloud Monitoring (default) or a Prometheus API (PromQL). */
     metrics: MetricsConfig.default({ source: 'cloud-monitoring' }),
     /** What a push during an active release does. */

@@ -9,6 +9,7 @@ import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
 import { smokePhase } from './smoke-test.js';
 import { templateChangeDecision } from './template-change.js';
+import { overdue } from '../domain/progress.js';
 
 type Shifting = Extract<Release, { phase: 'shifting' }>;
 
@@ -42,6 +43,9 @@ export async function advanceService(
       const change = template ? templateChangeDecision(deps, config, record, view) : null;
       if (change) return change;
       if (!active || stale) return noop(record, stale ?? 'no active release');
+      const late = overdue(active, config.progressDeadlineSeconds, ctx.now);
+      if (late)
+        return transition(record, { type: 'abort', releaseId: active.id, reason: late }, ctx);
       const input = await nextInput(deps, config, record, active, view);
       return input
         ? transition(record, input, { ...ctx, now: deps.clock.now() })
@@ -74,17 +78,20 @@ async function nextInput(
 ): Promise<ReleaseInput | null> {
   switch (active.phase) {
     case 'provisioning': {
+      // provisionGreen saw the deploy's own outcome; a tick finding the release still provisioning
+      // means it was interrupted (crash, timeout). A missing or failed revision then is not a
+      // judgement of the image: the release ends aborted and the image may be released again.
       const revision = await deps.platform().revision(config.service, active.candidate.revision);
-      if (!revision)
-        return {
-          type: 'candidate-failed',
-          releaseId: active.id,
-          reason: `revision ${active.candidate.revision} does not exist`,
-        };
-      if (revision.state === 'pending') return null;
-      return revision.state === 'ready'
-        ? { type: 'candidate-ready', releaseId: active.id }
-        : { type: 'candidate-failed', releaseId: active.id, reason: revision.detail };
+      if (revision?.state === 'pending') return null;
+      if (revision?.state === 'ready') return { type: 'candidate-ready', releaseId: active.id };
+      const why = revision
+        ? `revision ${active.candidate.revision} failed while its provisioning was interrupted: ${revision.detail}`
+        : `revision ${active.candidate.revision} does not exist: its provisioning was interrupted`;
+      return {
+        type: 'abort',
+        releaseId: active.id,
+        reason: `${why}; retry with \`cutover retry\``,
+      };
     }
     case 'smoke-testing': {
       const phase = await smokePhase(deps, config, record, active, view);

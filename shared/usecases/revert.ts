@@ -1,5 +1,4 @@
 import type { IncidentDecision } from '../domain/incident-filter.js';
-import { newestRollbackTag } from '../domain/rollback-tag.js';
 import { candidateRevisionName } from '../domain/release-start.js';
 import { transition } from '../domain/release-machine.js';
 import type { ReleaseInput } from '../domain/release-input.js';
@@ -55,8 +54,9 @@ export function applyIncident(
 }
 
 /**
- * Redeploys the newest `rollback-*` tag of the service's image as a new revision at 100%.
- * Throws a PermanentError when the image has no rollback tag (nothing to go back to).
+ * Redeploys the image that was stable right before the current one (recorded at promotion) as a
+ * new revision at 100%; never an older one. Throws a PermanentError saying why and what to do
+ * when the record does not know that image (nothing was promoted by cutover yet).
  */
 export async function rollbackContainer(
   deps: Deps,
@@ -64,15 +64,21 @@ export async function rollbackContainer(
   request: { reason: string; requestedBy: string },
   delivery?: Delivery,
 ): Promise<Applied> {
-  const tags = await deps.registry().listTags(config.image);
-  const newest = newestRollbackTag(tags);
-  if (!newest) {
+  const record = (await deps.platform().get(config.service)).record;
+  const previous = record?.previousStables?.[0];
+  if (!record || !previous) {
     throw new PermanentError(
       'container rollback',
       'FAILED_PRECONDITION',
-      `${config.image} has no rollback-* tag yet: a rollback tag is added to the previous image when a release is promoted`,
+      `cutover does not know which image of ${config.service} was stable before ${record?.stable.image ?? 'the current one'} (it records that when it promotes a release); roll back with mode traffic while a release is active, or push the image to go back to so it is released like any other`,
     );
   }
+  const digest = previous.image.slice(previous.image.lastIndexOf('@') + 1);
+  const tags = await deps.registry().listTags(config.image);
+  const tag =
+    tags.find((t) => t.digest === digest && t.tag.startsWith('rollback-'))?.tag ??
+    previous.revision;
+  const image = previous.image;
   const id = deps.newId();
   const revision = candidateRevisionName(config.service, `rb-${id}`);
   return applyDecision(
@@ -84,8 +90,8 @@ export async function rollbackContainer(
         {
           type: 'rollback-container',
           id,
-          image: `${config.image}@${newest.digest}`,
-          tag: newest.tag,
+          image,
+          tag,
           revision,
           ...request,
         },

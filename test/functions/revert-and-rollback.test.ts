@@ -282,12 +282,19 @@ describe('rollback requests', () => {
     });
   });
 
-  it('mode container deploys the newest rollback-* digest at 100% and asks for a Terraform sync', async () => {
+  it('mode container deploys the image stable right before, never an older rollback-* tag, and asks for a Terraform sync', async () => {
     h = await Harness.start();
+    // Tags a person or an older run left: the newest (digest 8) is not the image stable before.
     await h.emulator.registry.push(REPO, 'rollback-20261101T000000Z', { digest: digestOf(7) });
     await h.emulator.registry.push(REPO, 'rollback-20261120T000000Z', { digest: digestOf(8) });
     await h.emulator.registry.push(REPO, 'rollback-20261110T000000Z', { digest: digestOf(9) });
-    await shifting();
+    const { blue, green } = await shifting();
+    h.seed(blue);
+    h.seed(green);
+    await tick();
+    h.seed(green);
+    await tick();
+    expect((await h.view()).record?.release?.phase).toBe('promoted');
     await deliver('rollback', 'cutover-rollback-requests', {
       service: SERVICE,
       mode: 'container',
@@ -296,14 +303,14 @@ describe('rollback requests', () => {
     });
     const view = await h.view();
     const restored = view.record!.stable;
-    expect(restored.image).toBe(`${REPO}@${digestOf(8)}`);
+    expect(restored.image).toBe(`${REPO}@${digestOf(1)}`);
     expect(await h.split()).toEqual({ [restored.revision]: 100 });
     expect(h.eventTypes()).toEqual(
       expect.arrayContaining(['release.rolled-back', 'terraform.sync-requested']),
     );
   });
 
-  it('a container rollback with no rollback tag is acknowledged and reported as release.failed', async () => {
+  it('a container rollback when cutover does not know the image stable before is refused, saying why and what to do', async () => {
     h = await Harness.start();
     const status = await deliver('rollback', 'cutover-rollback-requests', {
       service: SERVICE,
@@ -313,6 +320,9 @@ describe('rollback requests', () => {
     });
     expect(status).toBe(204);
     expect(h.eventTypes()).toEqual(['release.failed']);
+    expect(h.events()[0]?.error).toMatch(
+      /does not know which image .* roll back with mode traffic/,
+    );
   });
 });
 
