@@ -2,7 +2,6 @@ import type { Command } from '../domain/commands.js';
 import { actedOn, alreadyActedOn, type Delivery } from '../domain/deliveries.js';
 import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { enqueue } from '../domain/outbox.js';
-import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { initialRecord } from '../domain/release-machine.js';
 import { serviceId } from '../domain/release-start.js';
 import { candidateVersion } from '../domain/version-tag.js';
