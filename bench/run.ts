@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../shared/config/load.js';
-import { value } from '../shared/domain/measurement.js';
+import { measured } from '../shared/domain/measurement.js';
+import { lognormalHistogram, predictionMoments } from '../local/sim/synthetic.js';
 import { initialRecord, transition } from '../shared/domain/release-machine.js';
 
 function coldStart(label: string, script: string, runs = 5): void {
@@ -58,10 +59,9 @@ const config = parseConfig(
   ),
 ).services[0]!;
 const m = {
-  requests: value(1000, 1000),
-  errors5xx: value(3, 1000),
-  p95LatencyMs: value(120, 1000),
-  prediction: value(0.4, 1000),
+  requests: measured({ requests: 1000, errors5xx: 3 }),
+  latencyMs: measured(lognormalHistogram(1000, 120)),
+  prediction: measured(predictionMoments(1000, 0.4)),
 };
 let record = initialRecord({ revision: 's-00001-abc', image: 'h-docker.pkg.dev/p/r/i@sha256:1' });
 record = transition(

@@ -58,7 +58,7 @@ export const DEMO_TIMINGS: LocalTimings = {
   tickSeconds: 1,
   bakeSeconds: 3,
   monitoringLagSeconds: 1,
-  steps: [10, 50, 100],
+  steps: [25, 50, 100],
   minRequests: 10,
 };
 
@@ -116,7 +116,7 @@ const rolledBack = (trigger: RollbackTrigger, serving = INITIAL_VERSION): Expect
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
   healthy: {
     name: 'healthy',
-    summary: 'v2 is as good as v1: 10% → 50% → 100%, then promoted',
+    summary: 'v2 is as good as v1: 25% → 50% → 100%, then promoted',
     script: [v2()],
     expected: { phase: 'promoted', serving: '2.0.0' },
     timeoutSeconds: 60,

@@ -121,3 +121,10 @@ export function valueAtRank(h: Histogram, rank: number): number | undefined {
 export function quantile(h: Histogram, q: number): number | undefined {
   return valueAtRank(h, q * totalCount(h));
 }
+
+/** Buckets raw values (for sources and simulators that see every value). */
+export function histogramOfValues(layout: BucketLayout, values: readonly number[]): Histogram {
+  const counts = new Array<number>(finiteBuckets(layout) + 2).fill(0);
+  for (const v of values) counts[bucketOf(layout, v)]! += 1;
+  return { layout, counts };
+}

@@ -59,28 +59,6 @@ export interface RevisionMetrics {
   prediction: Measured<Moments>;
 }
 
-/** A number with the count of samples behind it, or no data with the reason. Never 0 for "nothing". */
-export type Measurement =
-  { kind: 'value'; value: number; samples: number } | { kind: 'no-data'; reason: string };
-
-/** The summary shape the judge reads until it switches to RevisionMetrics (being replaced). */
-export interface RevisionSummary {
-  /** Requests served (value = count, samples = count). */
-  requests: Measurement;
-  /** Responses with a 5xx status (value = count, samples = requests). */
-  errors5xx: Measurement;
-  /** 95th percentile latency in ms (samples = requests measured). */
-  p95LatencyMs: Measurement;
-  /** Mean prediction score from the model's log-based metric (samples = predictions). */
-  prediction: Measurement;
-}
-
-export const value = (v: number, samples: number): Measurement => ({
-  kind: 'value',
-  value: v,
-  samples,
-});
-
 export const measured = <T>(value: T): Measured<T> => ({ kind: 'value', value });
 /** No data with its reason; fits every Measured<T> (and the old Measurement). */
 export const noData = (reason: string): { kind: 'no-data'; reason: string } => ({

@@ -2,7 +2,7 @@ import type { ServiceConfig } from '../schemas/config.js';
 import type { SmokeSummary } from '../schemas/events.js';
 import { isTerminal, type Release, type ServiceRecord } from '../schemas/release.js';
 import type { Command } from './commands.js';
-import type { RevisionSummary } from './measurement.js';
+import type { RevisionMetrics } from './measurement.js';
 
 /** Who asked, and why: kept on the record and in the published event. */
 export interface Request {
@@ -25,8 +25,8 @@ export type ReleaseInput =
       type: 'analysis';
       releaseId: string;
       step: number;
-      blue: RevisionSummary;
-      green: RevisionSummary;
+      blue: RevisionMetrics;
+      green: RevisionMetrics;
       window: { start: Date; end: Date };
     }
   /** A Cloud Monitoring incident opened for this service. */

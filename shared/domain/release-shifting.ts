@@ -1,5 +1,6 @@
 import type { ServiceRecord } from '../schemas/release.js';
-import { judgeStep } from './analysis.js';
+import { judgeStep, type Looks } from './analysis.js';
+import type { RevisionMetrics } from './measurement.js';
 import { eventBase, publish } from './release-events.js';
 import { promote, rollBack } from './release-endings.js';
 import {
@@ -61,23 +62,31 @@ export function analyse(
   ctx: MachineContext,
 ): Transition {
   const { thresholds, steps, bakeSeconds } = ctx.config;
+  const evidenceSeconds = Math.max(
+    0,
+    (input.window.end.getTime() - input.window.start.getTime()) / 1000,
+  );
   const verdict = judgeStep({
     blue: input.blue,
     green: input.green,
     thresholds,
     window: input.window,
     now: ctx.now,
+    looks: looksAt(evidenceSeconds, bakeSeconds),
+    compareWithBlue: active.step.percent < 100 || servedAnything(input.blue),
   });
   const step = decideStep({
     verdict,
-    stepStartedAt: new Date(active.step.startedAt),
-    now: ctx.now,
+    evidenceSeconds,
     bakeSeconds,
     consecutiveFailures: active.consecutiveFailures,
+    previousVerdict: active.lastVerdict,
     inconclusiveSince: active.inconclusiveSince ? new Date(active.inconclusiveSince) : null,
+    now: ctx.now,
     thresholds,
     isLastStep: active.step.index === steps.length - 1,
   });
+  verdict.advice = step.advice;
   const service = ctx.config.service;
   const judged: ShiftingRelease = {
     ...active,
@@ -147,6 +156,23 @@ export function analyse(
       throw new Error(`unhandled step decision ${String(unreachable)}`);
     }
   }
+}
+
+/**
+ * The look numbers of a window (stats/looks.ts): one look per minute of evidence, so a repeated
+ * tick in the same minute is no new look; the pass side counts from the first look with a full
+ * bake (earlier passes only hold, so they need not spend any of passAlpha).
+ */
+export function looksAt(evidenceSeconds: number, bakeSeconds: number): Looks {
+  const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
+  return {
+    fail: minutes(evidenceSeconds),
+    pass: evidenceSeconds < bakeSeconds ? 1 : minutes(evidenceSeconds - bakeSeconds + 1),
+  };
+}
+
+function servedAnything(m: RevisionMetrics): boolean {
+  return m.requests.kind === 'value' && m.requests.value.requests > 0;
 }
 
 /** Pausing stops judging; resuming restarts the bake of the current step. */

@@ -3,23 +3,27 @@ import type { CheckResult, Verdict } from '../schemas/release.js';
 
 /**
  * What a tick does with the step it judged:
- * - `hold`: stay at this step (baking, one failure below the limit, or inconclusive).
- * - `advance` / `promote`: the verdict passed and the bake time has passed (promote on the last step).
- * - `rollback`: failureLimit consecutive failing verdicts, or one critical one.
- * - `stalled`: a hold that has been inconclusive for maxInconclusiveSeconds; it never promotes and
- *   never rolls back by itself: a person decides, or data arrives and the next verdict decides.
+ * - `hold`: stay at this step (baking, a failure below the limit, or inconclusive).
+ * - `advance` / `promote`: the verdict passed and the step has a full bake of evidence.
+ * - `rollback`: failureLimit consecutive failing verdicts of the same check, or one critical one.
+ * - `stalled`: an inconclusive hold that, at the evidence rate so far, will not decide within
+ *   maxInconclusiveSeconds; it never promotes nor rolls back by itself: a person decides, or
+ *   traffic arrives and a later verdict decides.
  */
 export type StepDecision = 'hold' | 'advance' | 'promote' | 'rollback' | 'stalled';
 
 export interface StepPolicyInput {
   verdict: Verdict;
-  stepStartedAt: Date;
-  now: Date;
+  /** Seconds of evidence in the verdict's window (its end − its start; 0 before data). */
+  evidenceSeconds: number;
   bakeSeconds: number;
   /** Failing verdicts in a row before this one. */
   consecutiveFailures: number;
+  /** The verdict before this one at the same step, or null. */
+  previousVerdict: Verdict | null;
   /** When the current run of inconclusive verdicts began, or null. */
   inconclusiveSince: Date | null;
+  now: Date;
   thresholds: Thresholds;
   isLastStep: boolean;
 }
@@ -29,79 +33,78 @@ export interface StepPolicyResult {
   consecutiveFailures: number;
   inconclusiveSince: Date | null;
   reason: string;
+  /** What a person should know or do (too little traffic, stalled), or null. */
+  advice: string | null;
 }
 
 /**
  * Folds one verdict into the running state of a step (DESIGN.md §3).
  *
- * - fail: consecutiveFailures + 1; rollback when that reaches failureLimit or the verdict is
- *   critical (at once), else hold. A fail ends an inconclusive run (inconclusiveSince → null).
- * - pass: failures reset to 0 and inconclusiveSince to null; advance (promote on the last step)
- *   once now − stepStartedAt ≥ bakeSeconds (exactly bakeSeconds counts as baked), else hold.
- * - inconclusive: hold; never counts as a failure and does NOT reset the failure count either
- *   (as Argo Rollouts keeps consecutive counts across inconclusive runs): fail, inconclusive, fail
- *   is two consecutive failures, because the inconclusive tick brought no evidence of health.
- *   inconclusiveSince becomes now if null; once now − inconclusiveSince ≥ maxInconclusiveSeconds
- *   the decision is `stalled`.
+ * The bake counts evidence, not wall time: the window opens at the step's start and its data is
+ * visible monitoringLagSeconds later, so a step advances at start + lag + bakeSeconds at the
+ * earliest, on a full bakeSeconds of evidence.
+ *
+ * Failure count: the number of consecutive verdicts, up to this one, in which the same check
+ * failed. A verdict in which no check failed (pass or inconclusive) resets it to 0; a failing
+ * verdict whose failing checks share none with the previous verdict's restarts it at 1. So
+ * "2 consecutive failures" means the same check failed on two looks in a row, never two noisy
+ * failures of different checks apart in time. (The fail boundaries are valid under repeated
+ * looks, so a single fail is already evidence; failureLimit adds a confirmation on fresh data.)
+ *
+ * Stall, in evidence terms: for each blocking inconclusive check, the samples it is projected to
+ * need (`needed`, from its current estimate and bounds; its minimum sample while below it) and
+ * the rate at which the step has been collecting them give a time to decision. When that time
+ * exceeds maxInconclusiveSeconds — or the estimate sits between the limit and the clearly-bad
+ * margin, where no amount of data decides quickly — the step is `stalled` and says so at once,
+ * with the numbers and what a person can do.
  */
 export function decideStep(input: StepPolicyInput): StepPolicyResult {
   const { verdict, now, thresholds: t } = input;
   switch (verdict.outcome) {
     case 'fail': {
-      const failures = input.consecutiveFailures + 1;
-      const failing = summary(verdict.checks, 'fail');
-      if (verdict.critical) {
+      const failing = failingChecks(verdict);
+      const continues =
+        input.previousVerdict !== null &&
+        failingChecks(input.previousVerdict).some((c) => failing.includes(c));
+      const failures = continues ? input.consecutiveFailures + 1 : 1;
+      const why = summary(verdict.checks, 'fail');
+      if (verdict.critical)
+        return result('rollback', failures, null, `critical breach, rolling back at once: ${why}`);
+      if (failures >= t.failureLimit)
         return result(
           'rollback',
           failures,
           null,
-          `critical breach, rolling back at once: ${failing}`,
+          `${failures} consecutive failing verdicts of ${failing.join(', ')} (limit ${t.failureLimit}): ${why}`,
         );
-      }
-      if (failures >= t.failureLimit) {
-        return result(
-          'rollback',
-          failures,
-          null,
-          `${failures} consecutive failing verdicts (limit ${t.failureLimit}): ${failing}`,
-        );
-      }
       return result(
         'hold',
         failures,
         null,
-        `failing verdict ${failures} of ${t.failureLimit} before rollback: ${failing}`,
+        `failing verdict ${failures} of ${t.failureLimit} before rollback: ${why}`,
       );
     }
     case 'pass': {
-      const elapsed = seconds(now.getTime() - input.stepStartedAt.getTime());
-      if (elapsed < input.bakeSeconds) {
-        return result('hold', 0, null, `passed; baking ${elapsed} of ${input.bakeSeconds} s`);
-      }
-      const baked = `passed and baked ${input.bakeSeconds} s`;
+      const evidence = Math.floor(input.evidenceSeconds);
+      if (evidence < input.bakeSeconds)
+        return result(
+          'hold',
+          0,
+          null,
+          `passed; baking: ${evidence} of ${input.bakeSeconds} s of evidence`,
+        );
+      const baked = `passed on ${evidence} s of evidence (bake ${input.bakeSeconds} s)`;
       return input.isLastStep
         ? result('promote', 0, null, `${baked} on the last step: promote`)
         : result('advance', 0, null, `${baked}: advance to the next step`);
     }
     case 'inconclusive': {
       const since = input.inconclusiveSince ?? now;
-      const elapsed = seconds(now.getTime() - since.getTime());
       const unclear = summary(verdict.checks, 'inconclusive');
-      const failures = input.consecutiveFailures;
-      if (elapsed >= t.maxInconclusiveSeconds) {
-        return result(
-          'stalled',
-          failures,
-          since,
-          `stalled: inconclusive for ${elapsed} s since ${since.toISOString()} (limit ${t.maxInconclusiveSeconds} s); holding until data arrives or a person promotes or rolls back: ${unclear}`,
-        );
-      }
-      return result(
-        'hold',
-        failures,
-        since,
-        `inconclusive for ${elapsed} s (stalls at ${t.maxInconclusiveSeconds} s): ${unclear}`,
-      );
+      const stall = stallAdvice(verdict, input.evidenceSeconds, t);
+      if (stall)
+        return result('stalled', 0, since, `stalled: ${stall}; meanwhile: ${unclear}`, stall);
+      return result('hold', 0, since, `inconclusive, holding: ${unclear}`);
     }
     default: {
       const unknown: never = verdict.outcome;
@@ -110,21 +113,60 @@ export function decideStep(input: StepPolicyInput): StepPolicyResult {
   }
 }
 
+const PERSON =
+  'raise traffic to the service, or decide by hand: cutover promote | cutover rollback';
+
+/** Why this step will not decide in time, or null when it is on its way. */
+export function stallAdvice(
+  verdict: Verdict,
+  evidenceSeconds: number,
+  t: Thresholds,
+): string | null {
+  if (evidenceSeconds < 60) return null;
+  const minutes = evidenceSeconds / 60;
+  const horizon = t.maxInconclusiveSeconds / 60;
+  for (const c of verdict.checks) {
+    if (c.outcome !== 'inconclusive' || !c.blocking) continue;
+    const rate = c.samples / minutes;
+    const minimum = c.check === 'prediction-drift' ? t.minPredictions : t.minRequests;
+    const target = c.samples < minimum ? minimum : c.needed;
+    const what = c.samples < minimum ? 'its minimum sample of' : 'about';
+    if (target === null)
+      return `${c.check} sits between its limit and the clearly-bad margin after ${count(c.samples)} samples; more data decides only slowly — ${PERSON}`;
+    if (rate <= 0 && minutes < 5) continue;
+    if (rate <= 0)
+      return `too little traffic: green served no ${unit(c)} in ${count(minutes)} min of evidence — ${PERSON}`;
+    const total = minutes + (target - c.samples) / rate;
+    if (total > horizon)
+      return `too little traffic: ${c.check} needs ${what} ${count(target)} ${unit(c)} (has ${count(c.samples)}, ${rate.toFixed(1)}/min → ~${count(total)} min at this step, over maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s) — ${PERSON}`;
+  }
+  return null;
+}
+
+function unit(c: CheckResult): string {
+  return c.check === 'prediction-drift' ? 'predictions' : 'requests';
+}
+
+function failingChecks(v: Verdict): string[] {
+  return v.outcome === 'fail'
+    ? v.checks.filter((c) => c.outcome === 'fail').map((c) => c.check)
+    : [];
+}
+
 function result(
   decision: StepDecision,
   consecutiveFailures: number,
   inconclusiveSince: Date | null,
   reason: string,
+  advice: string | null = null,
 ): StepPolicyResult {
-  return { decision, consecutiveFailures, inconclusiveSince, reason };
-}
-
-/** Whole seconds elapsed (floored), so "exactly bakeSeconds" is reached at that millisecond. */
-function seconds(ms: number): number {
-  return Math.floor(ms / 1000);
+  return { decision, consecutiveFailures, inconclusiveSince, reason, advice };
 }
 
 function summary(checks: CheckResult[], outcome: CheckResult['outcome']): string {
-  const reasons = checks.filter((c) => c.outcome === outcome).map((c) => c.reason);
+  const reasons = checks.filter((c) => c.outcome === outcome).map((c) => `${c.check}: ${c.reason}`);
   return reasons.length > 0 ? reasons.join('; ') : `verdict ${outcome}`;
 }
+
+const counts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const count = (n: number): string => counts.format(n);

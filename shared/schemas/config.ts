@@ -17,26 +17,64 @@ const Ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be betwe
 export const Color = z.enum(['blue', 'green']);
 export type Color = z.infer<typeof Color>;
 
-export const Thresholds = z
+/** The "clearly bad" margins: a step passes only on evidence that green is short of them. */
+export const ClearlyBad = z
   .object({
-    /** Green 5xx / green requests above this fails the step. */
-    max5xxRate: Ratio.default(0.02),
-    /** Fewer green requests than this in the window makes the error check inconclusive. */
-    minRequests: z.number().int().positive('must be at least 1').default(100),
-    /** Green p95 may exceed blue p95 by this fraction... */
-    p95Tolerance: z.number().min(0, 'must be 0 or more').default(0.1),
-    /** ...plus this many milliseconds, so a 2 ms baseline does not fail on noise. */
-    p95SlackMs: z.number().min(0, 'must be 0 or more').default(5),
-    /** Relative change of mean prediction, green vs blue, above this fails. */
-    maxPredictionDrift: z.number().min(0, 'must be 0 or more').default(0.2),
-    /** Consecutive failing ticks that roll back. */
-    failureLimit: z.number().int().positive('must be at least 1').default(2),
-    /** A 5xx rate of at least max5xxRate × this (with enough samples) rolls back at once. */
-    criticalMultiple: z.number().min(1, 'must be 1 or more').default(4),
-    /** Inconclusive for this long marks the release stalled. */
-    maxInconclusiveSeconds: Seconds.default(1800),
+    /** Green 5xx rate at or above this is clearly bad. */
+    max5xxRate: Ratio.default(0.03),
+    /** Green p95 at or above blue p95 × (1 + this) + p95SlackMs is clearly bad. */
+    p95Increase: z.number().min(0, 'must be 0 or more').default(0.25),
+    /** Mean prediction this fraction or more away from blue's is clearly bad. */
+    predictionDrift: z.number().min(0, 'must be 0 or more').default(0.25),
   })
   .strict();
+export type ClearlyBad = z.infer<typeof ClearlyBad>;
+
+const Alpha = z
+  .number()
+  .gt(0, 'must be between 0 and 0.5 (exclusive)')
+  .lt(0.5, 'must be between 0 and 0.5 (exclusive)');
+
+export const Thresholds = z
+  .object({
+    /** Evidence that green's 5xx rate is above this fails the step. */
+    max5xxRate: Ratio.default(0.02),
+    /** Green (and, for latency, blue) requests needed before the 5xx and p95 checks can pass. */
+    minRequests: z.number().int().positive('must be at least 1').default(50),
+    /** Predictions needed on each side before the drift check is judged. */
+    minPredictions: z.number().int().min(2, 'must be at least 2').default(30),
+    /** Evidence that green p95 exceeds blue p95 by this fraction... */
+    p95Tolerance: z.number().min(0, 'must be 0 or more').default(0.1),
+    /** ...plus this many milliseconds fails the step (so a 2 ms baseline does not fail on noise). */
+    p95SlackMs: z.number().min(0, 'must be 0 or more').default(5),
+    /** Evidence that green's mean prediction is this fraction or more from blue's fails the step. */
+    maxPredictionDrift: z.number().min(0, 'must be 0 or more').default(0.2),
+    /** Pass only on evidence that green is short of these. */
+    clearlyBad: ClearlyBad.default(ClearlyBad.parse({})),
+    /** Chance, per check and step, that a green exactly at a limit fails (over all looks). */
+    failAlpha: Alpha.default(0.005),
+    /** Chance, per check and step, that a clearly bad green passes (over all looks). */
+    passAlpha: Alpha.default(0.1),
+    /** Consecutive failing verdicts of the same check that roll back. */
+    failureLimit: z.number().int().positive('must be at least 1').default(2),
+    /** Evidence of a 5xx rate above max5xxRate × this rolls back at once. */
+    criticalMultiple: z.number().min(1, 'must be 1 or more').default(4),
+    /** A step projected (at its traffic so far) to need longer than this to decide is stalled. */
+    maxInconclusiveSeconds: Seconds.default(3600),
+  })
+  .strict()
+  .refine((t) => t.clearlyBad.max5xxRate > t.max5xxRate, {
+    message: 'clearlyBad.max5xxRate must be above max5xxRate',
+    path: ['clearlyBad', 'max5xxRate'],
+  })
+  .refine((t) => t.clearlyBad.p95Increase > t.p95Tolerance, {
+    message: 'clearlyBad.p95Increase must be above p95Tolerance',
+    path: ['clearlyBad', 'p95Increase'],
+  })
+  .refine((t) => t.clearlyBad.predictionDrift > t.maxPredictionDrift, {
+    message: 'clearlyBad.predictionDrift must be above maxPredictionDrift',
+    path: ['clearlyBad', 'predictionDrift'],
+  });
 export type Thresholds = z.infer<typeof Thresholds>;
 
 export const SmokeRoute = z

@@ -30,8 +30,22 @@ export const CheckResult = z.object({
   baseline: z.number().nullable(),
   /** The limit green had to stay within. */
   limit: z.number().nullable(),
+  /** The sample behind the check: green's requests, or green's predictions for drift. */
   samples: z.number().int().nonnegative(),
   critical: z.boolean().default(false),
+  /**
+   * The two one-sided bounds this look tested, at this look's confidence: `lower` against the
+   * fail boundary, `upper` against the pass boundary. Units: the 5xx rate; for latency the share
+   * of green above the fail / pass thresholds; for drift green mean − blue mean. Null when the
+   * check could not be tested (no data, too few samples).
+   */
+  interval: z.object({ lower: z.number(), upper: z.number() }).nullable().default(null),
+  /** The boundary crossed, in words with its numbers ("fail: lower bound 2.41% > limit 2.00%"), or null. */
+  boundary: z.string().nullable().default(null),
+  /** Samples this check is projected to need for a decision at its current estimate, or null. */
+  needed: z.number().nullable().default(null),
+  /** False when the check is reported but does not hold the step (the 100% step without a blue baseline). */
+  blocking: z.boolean().default(true),
   reason: z.string(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
@@ -42,6 +56,12 @@ export const Verdict = z.object({
   checks: z.array(CheckResult),
   at: Timestamp,
   window: z.object({ start: Timestamp, end: Timestamp }),
+  /** Which look at the step this was, per side (each look spends part of the step's alpha). */
+  looks: z
+    .object({ fail: z.number().int().positive(), pass: z.number().int().positive() })
+    .default({ fail: 1, pass: 1 }),
+  /** What a person should know or do: too little traffic, or stalled, with the numbers. */
+  advice: z.string().nullable().default(null),
 });
 export type Verdict = z.infer<typeof Verdict>;
 

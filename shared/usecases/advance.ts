@@ -1,4 +1,4 @@
-import type { RevisionSummary } from '../domain/measurement.js';
+import { silentRevision, type RevisionMetrics } from '../domain/measurement.js';
 import { activeRelease, transition } from '../domain/release-machine.js';
 import type { ReleaseInput, Transition } from '../domain/release-input.js';
 import type { ServiceConfig } from '../schemas/config.js';
@@ -95,10 +95,12 @@ async function nextInput(
 }
 
 /**
- * Measures blue and green over the same window: from the step's start to now minus the
- * monitoring lag. A window that has not opened yet is measured as no data (inconclusive).
- * At 100% the stable serves nothing, so its baseline is the step before (when it still served),
- * or, with a single step, an equally long window just before the step began.
+ * Measures blue and green over the same window: from the step's start to now minus the monitoring
+ * lag, so the evidence window opens (its first data is visible) monitoringLagSeconds after the
+ * step began and the bake counts evidence from there (step-policy.ts). A window that has not
+ * opened yet is measured as no data (inconclusive).
+ * At 100% the stable serves nothing, so blue's baseline is everything blue served from the
+ * release's start until this step began: recent, not concurrent (README, "The 100% step").
  */
 async function measureStep(
   deps: Deps,
@@ -110,25 +112,19 @@ async function measureStep(
   const end = new Date(deps.clock.now().getTime() - config.monitoringLagSeconds * 1000);
   const window = { start, end };
   const baseline =
-    active.step.percent < 100
-      ? window
-      : {
-          start: new Date(
-            active.step.previousStartedAt ?? start.getTime() - (end.getTime() - start.getTime()),
-          ),
-          end: start,
-        };
+    active.step.percent < 100 ? window : { start: new Date(active.startedAt), end: start };
   const [blue, green] =
     end > start
       ? await Promise.all([
-          deps.metrics().measure(config.service, record.stable.revision, baseline),
+          baseline.end > baseline.start
+            ? deps.metrics().measure(config.service, record.stable.revision, baseline)
+            : silentRevision('blue has no baseline window before the 100% step'),
           deps.metrics().measure(config.service, active.candidate.revision, window),
         ])
       : [closedWindow(), closedWindow()];
   return { type: 'analysis', releaseId: active.id, step: active.step.index, blue, green, window };
 }
 
-function closedWindow(): RevisionSummary {
-  const none = { kind: 'no-data' as const, reason: 'the step is younger than the monitoring lag' };
-  return { requests: none, errors5xx: none, p95LatencyMs: none, prediction: none };
+function closedWindow(): RevisionMetrics {
+  return silentRevision('the step is younger than the monitoring lag');
 }

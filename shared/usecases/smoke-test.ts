@@ -60,7 +60,7 @@ export async function smokeTest(
       start: new Date(release.startedAt),
       end: now,
     });
-    visible = measured.requests.kind === 'value' && measured.requests.value > 0;
+    visible = measured.requests.kind === 'value' && measured.requests.value.requests > 0;
     if (!visible && waited < grace) return null;
   }
   return judgeSmoke({

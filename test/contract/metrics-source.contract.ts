@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quantile, totalCount } from '../../shared/domain/histogram.js';
 import type { MetricsSource } from '../../shared/ports/metrics-source.js';
 import type { FakeObservations } from '../fakes/fake-metrics.js';
 
@@ -46,15 +47,20 @@ export function metricsSourceContract(label: string, make: () => Promise<Metrics
         predictions,
       });
       const m = await h.metrics.measure(SERVICE, 'model-00001-blu', { start: at(0), end: at(10) });
-      expect(m.requests).toEqual({ kind: 'value', value: 300, samples: 300 });
-      expect(m.errors5xx).toEqual({ kind: 'value', value: 12, samples: 300 });
+      expect(m.requests).toEqual({ kind: 'value', value: { requests: 300, errors5xx: 12 } });
       const p95 = trueP95(requests.map((r) => r.latencyMs));
-      expect(m.p95LatencyMs.kind).toBe('value');
-      if (m.p95LatencyMs.kind !== 'value') return;
-      expect(Math.abs(m.p95LatencyMs.value - p95)).toBeLessThanOrEqual(h.latencyBucketWidth(p95));
+      expect(m.latencyMs.kind).toBe('value');
+      if (m.latencyMs.kind !== 'value') return;
+      expect(totalCount(m.latencyMs.value)).toBe(300);
+      const measured = quantile(m.latencyMs.value, 0.95)!;
+      expect(Math.abs(measured - p95)).toBeLessThanOrEqual(h.latencyBucketWidth(p95));
       const mean = predictions.reduce((a, b) => a + b, 0) / predictions.length;
-      expect(m.prediction).toMatchObject({ kind: 'value', samples: 40 });
-      if (m.prediction.kind === 'value') expect(m.prediction.value).toBeCloseTo(mean, 6);
+      const ssd = predictions.reduce((a, v) => a + (v - mean) ** 2, 0);
+      expect(m.prediction.kind).toBe('value');
+      if (m.prediction.kind !== 'value') return;
+      expect(m.prediction.value.count).toBe(40);
+      expect(m.prediction.value.mean).toBeCloseTo(mean, 6);
+      expect(m.prediction.value.sumOfSquaredDeviation).toBeCloseTo(ssd, 6);
     });
 
     it('reports zero 5xx as a value when every request succeeded', async () => {
@@ -64,7 +70,7 @@ export function metricsSourceContract(label: string, make: () => Promise<Metrics
         requests: traffic(0),
       });
       const m = await h.metrics.measure(SERVICE, 'model-00002-grn', { start: at(0), end: at(10) });
-      expect(m.errors5xx).toEqual({ kind: 'value', value: 0, samples: 300 });
+      expect(m.requests).toEqual({ kind: 'value', value: { requests: 300, errors5xx: 0 } });
       expect(m.prediction.kind).toBe('no-data');
     });
 
@@ -76,7 +82,7 @@ export function metricsSourceContract(label: string, make: () => Promise<Metrics
         predictions: [0.5],
       });
       const m = await h.metrics.measure(SERVICE, 'model-00003-blu', { start: at(20), end: at(30) });
-      for (const figure of [m.requests, m.errors5xx, m.p95LatencyMs, m.prediction]) {
+      for (const figure of [m.requests, m.latencyMs, m.prediction]) {
         expect(figure.kind).toBe('no-data');
         if (figure.kind === 'no-data') expect(figure.reason).not.toBe('');
       }

@@ -1,4 +1,7 @@
-import { noData, value, type RevisionSummary } from '../../shared/domain/measurement.js';
+import { histogramOfValues } from '../../shared/domain/histogram.js';
+import { measured, noData, type RevisionMetrics } from '../../shared/domain/measurement.js';
+import { momentsOf } from '../../shared/domain/stats/index.js';
+import { CLOUD_RUN_LATENCY_LAYOUT } from '../../local/sim/cloud-run-layout.js';
 import type { MetricsSource, Window } from '../../shared/ports/metrics-source.js';
 
 /** What a revision served in a stretch of time: one entry per request, and logged predictions. */
@@ -17,12 +20,12 @@ const key = (service: string, revision: string): string => `${service}|${revisio
 
 /**
  * In-memory MetricsSource. Either record raw observations (`observe`) and let it compute counts,
- * the exact p95 (nearest rank) and the mean prediction over the observations that fall inside the
+ * the latency histogram (Cloud Run's bucket layout) and the prediction moments over the observations that fall inside the
  * window, or pin what `measure` returns (`set`). No observations is no-data, never 0.
  */
 export class FakeMetrics implements MetricsSource {
   private readonly observations = new Map<string, Stored[]>();
-  private readonly pinned = new Map<string, RevisionSummary>();
+  private readonly pinned = new Map<string, RevisionMetrics>();
   /** Every measure() call, in order. */
   readonly calls: Array<{ service: string; revision: string; window: Window }> = [];
 
@@ -33,7 +36,7 @@ export class FakeMetrics implements MetricsSource {
   }
 
   /** `measure` returns exactly this for the revision, whatever the window. */
-  set(service: string, revision: string, metrics: RevisionSummary): void {
+  set(service: string, revision: string, metrics: RevisionMetrics): void {
     this.pinned.set(key(service, revision), metrics);
   }
 
@@ -42,7 +45,7 @@ export class FakeMetrics implements MetricsSource {
     this.pinned.clear();
   }
 
-  async measure(service: string, revision: string, window: Window): Promise<RevisionSummary> {
+  async measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
     this.calls.push({ service, revision, window });
     const pinned = this.pinned.get(key(service, revision));
     if (pinned) return structuredClone(pinned);
@@ -52,19 +55,21 @@ export class FakeMetrics implements MetricsSource {
     const requests = inside.flatMap((o) => o.requests);
     const predictions = inside.flatMap((o) => o.predictions);
     const prediction = predictions.length
-      ? value(predictions.reduce((a, b) => a + b, 0) / predictions.length, predictions.length)
+      ? measured(momentsOf(predictions))
       : noData(`no predictions for ${revision}`);
     if (requests.length === 0) {
       const none = noData(`zero requests to ${revision} in the window`);
-      return { requests: none, errors5xx: none, p95LatencyMs: none, prediction };
+      return { requests: none, latencyMs: none, prediction };
     }
-    const errors = requests.filter((r) => r.status >= 500 && r.status < 600).length;
-    const sorted = requests.map((r) => r.latencyMs).sort((a, b) => a - b);
-    const p95 = sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)] ?? 0;
+    const errors5xx = requests.filter((r) => r.status >= 500 && r.status < 600).length;
     return {
-      requests: value(requests.length, requests.length),
-      errors5xx: value(errors, requests.length),
-      p95LatencyMs: value(p95, requests.length),
+      requests: measured({ requests: requests.length, errors5xx }),
+      latencyMs: measured(
+        histogramOfValues(
+          CLOUD_RUN_LATENCY_LAYOUT,
+          requests.map((r) => r.latencyMs),
+        ),
+      ),
       prediction,
     };
   }

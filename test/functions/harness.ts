@@ -153,7 +153,7 @@ export class Harness {
     revision: string,
     o: { requests?: number; errors?: number; latencyMs?: number; prediction?: number } = {},
   ): void {
-    const n = o.requests ?? 50;
+    const n = o.requests ?? 200;
     const end = this.clock.advance(1000);
     const requests = Array.from({ length: n }, (_, i) => ({
       status: i < (o.errors ?? 0) ? 503 : 200,

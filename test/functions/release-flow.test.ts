@@ -105,7 +105,7 @@ describe('a push of a followed tag', () => {
 
 describe('each rollback trigger ends with 100% on the stable revision', () => {
   it.each<[string, { errors?: number; latencyMs?: number; prediction?: number }]>([
-    ['5xx rate', { errors: 10 }],
+    ['5xx rate', { errors: 30 }],
     ['p95 latency', { latencyMs: 400 }],
     ['prediction drift', { prediction: 0.9 }],
   ])('a failing %s judgement (twice) rolls back', async (_name, bad) => {

@@ -1,343 +1,281 @@
 import { describe, expect, it } from 'vitest';
 import { judgeStep } from '../../shared/domain/analysis.js';
 import {
+  measured,
   noData,
-  value,
-  type Measurement,
-  type RevisionSummary,
+  type BucketLayout,
+  type RevisionMetrics,
 } from '../../shared/domain/measurement.js';
 import { Thresholds } from '../../shared/schemas/config.js';
-import { Verdict, type CheckResult } from '../../shared/schemas/release.js';
+import type { CheckResult } from '../../shared/schemas/release.js';
 
-const defaults = Thresholds.parse({});
-const window = { start: new Date('2025-03-01T10:00:00Z'), end: new Date('2025-03-01T10:05:00Z') };
-const now = new Date('2025-03-01T10:08:00Z');
+// Every expected bound below was computed independently with scipy 1.17 (beta.ppf, binom.ppf,
+// t.ppf). Defaults: failAlpha 0.005, passAlpha 0.1, so look 1 spends α/2: 0.0025 to fail, 0.05 to
+// pass; latency and drift split a look's α in two (0.00125 / 0.025).
+const t = Thresholds.parse({});
+const WINDOW = { start: new Date('2026-03-01T10:00:00Z'), end: new Date('2026-03-01T10:05:00Z') };
 
-/** Healthy metrics: 1,000 requests, no 5xx, p95 100 ms, mean prediction 0.5. */
-function metrics(over: Partial<RevisionSummary> = {}): RevisionSummary {
+/** Explicit buckets: 0 underflow (<0), 1 [0,50), 2 [50,100), 3 [100,150), 4 [150,200), 5 [200,300), 6 [300,1000), 7 ≥1000. */
+const LAYOUT: BucketLayout = { kind: 'explicit', bounds: [0, 50, 100, 150, 200, 300, 1000] };
+const latency = (...counts: number[]) => measured({ layout: LAYOUT, counts });
+const BLUE_LATENCY = latency(0, 0, 900, 100); // p95 = 125 ms (rank 950, halfway into [100,150))
+
+function side(over: Partial<RevisionMetrics> = {}): RevisionMetrics {
   return {
-    requests: value(1000, 1000),
-    errors5xx: value(0, 1000),
-    p95LatencyMs: value(100, 1000),
-    prediction: value(0.5, 800),
+    requests: measured({ requests: 1000, errors5xx: 5 }),
+    latencyMs: BLUE_LATENCY,
+    prediction: measured({ count: 1000, mean: 0.3, sumOfSquaredDeviation: 999 * 0.01 }),
     ...over,
   };
 }
 
-function judge(
-  blue: Partial<RevisionSummary>,
-  green: Partial<RevisionSummary>,
-  t: Partial<Thresholds> = {},
-) {
-  return judgeStep({
-    blue: metrics(blue),
-    green: metrics(green),
-    thresholds: { ...defaults, ...t },
-    window,
-    now,
+function check(name: CheckResult['check'], green: Partial<RevisionMetrics>, blue = side()) {
+  const v = judgeStep({
+    blue,
+    green: side(green),
+    thresholds: t,
+    window: WINDOW,
+    now: WINDOW.end,
+    looks: { fail: 1, pass: 1 },
   });
+  return v.checks.find((c) => c.check === name)!;
 }
 
-function check(verdict: Verdict, name: CheckResult['check']): CheckResult {
-  const found = verdict.checks.find((c) => c.check === name);
-  if (!found) throw new Error(`no ${name} check in the verdict`);
-  return found;
-}
-
-/** Green traffic of `requests` requests with `errors` 5xx (counts; null = no data). */
-function traffic(requests: number | null, errors: number | null): Partial<RevisionSummary> {
-  return {
-    requests: requests === null ? noData('no request series') : value(requests, requests),
-    errors5xx: errors === null ? noData('no 5xx series') : value(errors, requests ?? 0),
-  };
-}
-
-describe('judgeStep: 5xx rate (max 2%, minRequests 100, critical at 4 × 2% = 8%)', () => {
-  it.each([
-    // name, requests, errors, outcome, critical, observed, reason
-    [
-      'no request data',
-      null,
-      null,
-      'inconclusive',
-      false,
-      null,
-      /no green request data \(no request series\)/,
-    ],
-    [
-      'zero requests',
-      0,
-      0,
-      'inconclusive',
-      false,
-      null,
-      /only 0 green requests, at least 100 needed/,
-    ],
-    [
-      'minRequests − 1 with a critical rate',
-      99,
-      50,
-      'inconclusive',
-      false,
-      50 / 99,
-      /only 99 green requests/,
-    ],
-    [
-      'exactly minRequests, exactly 2%',
-      100,
-      2,
-      'pass',
-      false,
-      0.02,
-      /^5xx rate 2\.00% ≤ 2\.00% over 100 requests$/,
-    ],
-    [
-      'exactly minRequests, just above 2%',
-      100,
-      3,
-      'fail',
-      false,
-      0.03,
-      /^5xx rate 3\.00% > 2\.00% over 100 requests$/,
-    ],
-    ['exactly 2% of 1,000', 1000, 20, 'pass', false, 0.02, /2\.00% ≤ 2\.00%/],
-    ['2.1% of 1,000', 1000, 21, 'fail', false, 0.021, /2\.10% > 2\.00% over 1,000 requests/],
-    [
-      '3.10% of 2,000',
-      2000,
-      62,
-      'fail',
-      false,
-      0.031,
-      /^5xx rate 3\.10% > 2\.00% over 2,000 requests$/,
-    ],
-    [
-      '37 of 1,204',
-      1204,
-      37,
-      'fail',
-      false,
-      37 / 1204,
-      /^5xx rate 3\.07% > 2\.00% over 1,204 requests$/,
-    ],
-    ['7% (below critical)', 100, 7, 'fail', false, 0.07, /7\.00% > 2\.00%/],
-    ['exactly critical 8%', 100, 8, 'fail', true, 0.08, /8\.00% ≥ 8\.00% \(critical: 4 × 2\.00%\)/],
-    ['all requests failing', 500, 500, 'fail', true, 1, /critical/],
-    [
-      'no 5xx data beside enough requests',
-      500,
-      null,
-      'inconclusive',
-      false,
-      null,
-      /no green 5xx data \(no 5xx series\)/,
-    ],
-    ['no errors at all', 5000, 0, 'pass', false, 0, /0\.00% ≤ 2\.00% over 5,000 requests/],
-  ] as const)('%s', (_name, requests, errors, outcome, critical, observed, reason) => {
-    const verdict = judge({}, traffic(requests, errors));
-    const c = check(verdict, 'error-rate');
-    expect(c.outcome).toBe(outcome);
-    expect(c.critical).toBe(critical);
-    expect(c.observed).toBe(observed);
-    expect(c.limit).toBe(0.02);
-    expect(c.reason).toMatch(reason);
-    expect(verdict.critical).toBe(critical);
-  });
-
-  it('reports blue rate as the baseline and the green request count as samples', () => {
-    const c = check(judge(traffic(1000, 5), traffic(1204, 10)), 'error-rate');
-    expect(c).toMatchObject({ baseline: 0.005, samples: 1204 });
-  });
-
-  it('never turns no data into 0', () => {
-    const c = check(judge(traffic(null, null), traffic(null, null)), 'error-rate');
-    expect(c).toMatchObject({ observed: null, baseline: null, samples: 0 });
-  });
-
-  it('honours a configured minRequests and criticalMultiple', () => {
-    const t = { minRequests: 10, criticalMultiple: 2 };
-    expect(check(judge({}, traffic(10, 1), t), 'error-rate')).toMatchObject({
-      outcome: 'fail',
-      critical: true,
-    });
-    expect(check(judge({}, traffic(9, 9), t), 'error-rate')).toMatchObject({
-      outcome: 'inconclusive',
-      critical: false,
-    });
-  });
+const traffic = (requests: number, errors5xx: number) => ({
+  requests: measured({ requests, errors5xx }),
 });
 
-describe('judgeStep: p95 latency (limit = blue × 1.1 + 5 ms)', () => {
-  const p95 = (v: number | null, samples = 1000): Partial<RevisionSummary> => ({
-    p95LatencyMs: v === null ? noData('no latency series') : value(v, samples),
-  });
+describe('5xx rate: exact (Clopper–Pearson) bounds against 2% (fail), 3% (pass), 8% (critical)', () => {
   it.each([
-    // name, blue, green, thresholds, outcome, limit
-    ['exactly at the limit', 100, 115, {}, 'pass', 115],
-    ['just above the limit', 100, 115.01, {}, 'fail', 115],
-    ['faster than blue', 100, 60, {}, 'pass', 115],
+    // label, requests, 5xx, outcome, critical, lower, upper
+    ['0 requests', 0, 0, 'inconclusive', false, 0, 1],
+    ['1 request, 0 errors', 1, 0, 'inconclusive', false, 0, 0.95],
+    ['1 request, 1 error: lower 0.0025 proves nothing', 1, 1, 'inconclusive', false, 0.0025, 1],
     [
-      'exactly at a limit that floats below itself (× 1.15)',
-      100,
-      120,
-      { p95Tolerance: 0.15 },
-      'pass',
-      120,
-    ],
-    ['blue p95 of 0: the limit is the slack', 0, 5, {}, 'pass', 5],
-    ['blue p95 of 0: above the slack fails', 0, 6, {}, 'fail', 5],
-    ['no tolerance, no slack, equal', 250, 250, { p95Tolerance: 0, p95SlackMs: 0 }, 'pass', 250],
-  ] as const)('%s', (_name, blue, green, t, outcome, limit) => {
-    const c = check(judge(p95(blue), p95(green), t), 'p95-latency');
-    expect(c.outcome).toBe(outcome);
-    expect(c.limit).toBeCloseTo(limit, 9);
-    expect(c).toMatchObject({ observed: green, baseline: blue, samples: 1000, critical: false });
-    expect(c.reason).toMatch(
-      /^p95 latency .* ms (≤|>) .* ms \(blue .* ms × .* \+ .* ms\) over 1,000 requests$/,
-    );
-  });
-
-  it.each([
-    [
-      'blue has no data',
-      p95(null),
-      p95(120),
-      /no p95 latency data for blue \(no latency series\)/,
-      120,
-      null,
-    ],
-    [
-      'green has no data',
-      p95(100),
-      p95(null),
-      /no p95 latency data for green \(no latency series\)/,
-      null,
-      100,
-    ],
-    ['neither has data', p95(null), p95(null), /for green/, null, null],
-    ['green p95 from 0 samples', p95(100), p95(0, 0), /for green \(no samples\)/, null, 100],
-    [
-      'green p95 is not a number',
-      p95(100),
-      { p95LatencyMs: value(NaN, 10) },
-      /not a number/,
-      null,
-      100,
-    ],
-  ])('%s → inconclusive, never 0', (_name, blue, green, reason, observed, baseline) => {
-    const c = check(judge(blue, green), 'p95-latency');
-    expect(c).toMatchObject({ outcome: 'inconclusive', observed, baseline });
-    expect(c.reason).toMatch(reason);
-  });
-});
-
-describe('judgeStep: prediction drift (max 20%)', () => {
-  const mean = (v: number | null): Partial<RevisionSummary> => ({
-    prediction: v === null ? noData('no prediction logs') : value(v, 800),
-  });
-  it.each([
-    // name, blue, green, thresholds, outcome, limit
-    ['exactly +20%', 0.5, 0.6, {}, 'pass', 0.1],
-    ['exactly −20%', 0.5, 0.4, {}, 'pass', 0.1],
-    ['+22%', 0.5, 0.61, {}, 'fail', 0.1],
-    ['−22%', 0.5, 0.39, {}, 'fail', 0.1],
-    ['equal means', 0.5, 0.5, {}, 'pass', 0.1],
-    ['negative blue mean, exactly 20% away', -0.5, -0.6, {}, 'pass', 0.1],
-    [
-      'exactly 10% with float noise (0.33 vs 0.3)',
-      0.3,
-      0.33,
-      { maxPredictionDrift: 0.1 },
-      'pass',
-      0.03,
-    ],
-    ['blue mean 0: absolute difference exactly 0.2', 0, 0.2, {}, 'pass', 0.2],
-    ['blue mean 0: absolute difference 0.21', 0, 0.21, {}, 'fail', 0.2],
-    ['blue mean 0: negative green beyond 0.2', 0, -0.21, {}, 'fail', 0.2],
-    ['both means 0', 0, 0, {}, 'pass', 0.2],
-  ] as const)('%s', (_name, blue, green, t, outcome, limit) => {
-    const c = check(judge(mean(blue), mean(green), t), 'prediction-drift');
-    expect(c.outcome).toBe(outcome);
-    expect(c.limit).toBeCloseTo(limit, 12);
-    expect(c).toMatchObject({ observed: green, baseline: blue, samples: 800, critical: false });
-    expect(c.reason).toMatch(/^mean prediction .* vs blue .*: .* over 800 predictions$/);
-  });
-
-  it('writes the relative change into the reason', () => {
-    const c = check(judge(mean(0.5), mean(0.62)), 'prediction-drift');
-    expect(c.reason).toBe(
-      'mean prediction 0.62 vs blue 0.5: change +24.00% > ±20.00% over 800 predictions',
-    );
-  });
-
-  it('says when blue mean 0 switches to the absolute difference', () => {
-    const c = check(judge(mean(0), mean(0.3)), 'prediction-drift');
-    expect(c.reason).toMatch(/absolute change 0\.3 > 0\.2 \(blue mean is 0\)/);
-  });
-
-  it.each([
-    ['blue', mean(null), mean(0.5), /for blue \(no prediction logs\)/],
-    ['green', mean(0.5), mean(null), /for green \(no prediction logs\)/],
-    ['either (both)', mean(null), mean(null), /no prediction data/],
-  ])('no data on %s → inconclusive', (_name, blue, green, reason) => {
-    const c = check(judge(blue, green), 'prediction-drift');
-    expect(c).toMatchObject({ outcome: 'inconclusive', limit: null });
-    expect(c.reason).toMatch(reason);
-  });
-});
-
-describe('judgeStep: the overall verdict', () => {
-  const slow: Partial<RevisionSummary> = { p95LatencyMs: value(500, 1000) };
-  const few: Partial<RevisionSummary> = traffic(10, 0);
-  const critical: Partial<RevisionSummary> = traffic(1000, 200);
-  const noPredictions: Partial<RevisionSummary> = { prediction: noData('no logs') };
-  it.each([
-    ['all checks pass', {}, 'pass', false],
-    ['one inconclusive, others pass', few, 'inconclusive', false],
-    ['one fails, one inconclusive', { ...few, ...slow }, 'fail', false],
-    ['one fails, others pass', slow, 'fail', false],
-    ['a critical 5xx breach', critical, 'fail', true],
-    [
-      'a critical breach with an inconclusive check',
-      { ...critical, ...noPredictions },
+      '5 of 5 failing: lower 0.0025^(1/5) = 30.17% > 8%',
+      5,
+      5,
       'fail',
       true,
+      0.30170881682725814,
+      1,
+    ],
+    ['0 of 98: upper 3.0106% misses 3%', 98, 0, 'inconclusive', false, 0, 0.030106198694773108],
+    ['0 of 99: upper 2.9807% < 3%', 99, 0, 'pass', false, 0, 0.029806673773350886],
+    [
+      '20 of 1000: upper 2.8930% < 3%',
+      1000,
+      20,
+      'pass',
+      false,
+      0.009754025851213799,
+      0.028930122851398708,
     ],
     [
-      'inconclusive everywhere',
-      { ...few, p95LatencyMs: noData('x'), ...noPredictions },
+      '21 of 1000: upper 3.0100%',
+      1000,
+      21,
       'inconclusive',
       false,
+      0.010450063866915658,
+      0.0301004713288804,
     ],
-  ] as const)('%s', (_name, green, outcome, isCritical) => {
-    const verdict = judge({}, green);
-    expect(verdict.outcome).toBe(outcome);
-    expect(verdict.critical).toBe(isCritical);
-    expect(verdict.checks.map((c) => c.check)).toEqual([
+    [
+      '33 of 1000: lower 1.9271% ≤ 2%',
+      1000,
+      33,
+      'inconclusive',
+      false,
+      0.019271350780868782,
+      0.043878620530371636,
+    ],
+    [
+      '34 of 1000: lower 2.0037% > 2%',
+      1000,
+      34,
+      'fail',
+      false,
+      0.02003673730422935,
+      0.04500953572170077,
+    ],
+    [
+      '105 of 1000: lower 7.9558% ≤ 8%',
+      1000,
+      105,
+      'fail',
+      false,
+      0.07955767987124304,
+      0.12231961422664744,
+    ],
+    [
+      '106 of 1000: lower 8.0438% > 8%: critical',
+      1000,
+      106,
+      'fail',
+      true,
+      0.0804384680873734,
+      0.12338386791157334,
+    ],
+  ] as const)('%s', (_label, n, x, outcome, critical, lower, upper) => {
+    const c = check('error-rate', traffic(n, x));
+    expect(c).toMatchObject({ outcome, critical, samples: n });
+    expect(c.interval?.lower).toBeCloseTo(lower, 9);
+    expect(c.interval?.upper).toBeCloseTo(upper, 9);
+    expect(c.observed).toBe(n === 0 ? null : x / n);
+  });
+
+  it('is inconclusive with no green data, saying why; blue served nothing is no baseline', () => {
+    const c = check(
       'error-rate',
+      { requests: noData('no request_count series') },
+      side(traffic(0, 0)),
+    );
+    expect(c).toMatchObject({
+      outcome: 'inconclusive',
+      samples: 0,
+      baseline: null,
+      interval: null,
+    });
+    expect(c.reason).toContain('no request_count series');
+  });
+
+  it('records the boundary it crossed', () => {
+    expect(check('error-rate', traffic(1000, 34)).boundary).toBe(
+      'fail: lower bound 2.00% > limit 2.00%',
+    );
+    expect(check('error-rate', traffic(99, 0)).boundary).toBe(
+      'pass: upper bound 2.98% < clearly bad 3.00%',
+    );
+  });
+
+  it('spends less α on a later look: 34 of 1000 no longer fails at look 10', () => {
+    const v = judgeStep({
+      blue: side(),
+      green: side(traffic(1000, 34)),
+      thresholds: t,
+      window: WINDOW,
+      now: WINDOW.end,
+      looks: { fail: 10, pass: 1 },
+    });
+    expect(v.checks[0]!.outcome).toBe('inconclusive');
+  });
+});
+
+describe('p95: share of green above blue-p95-derived thresholds against 5%', () => {
+  // Blue 1000 requests: order-statistic ranks 971 (upper, α 0.00125) and 936 (lower, α 0.025),
+  // interpolated in [100,150): 135.5 ms and 118 ms. Fail threshold 135.5 × 1.1 + 5 = 154.05 ms,
+  // pass threshold 118 × 1.25 + 5 = 152.5 ms.
+  it('identical to blue: 0 above 152.5 ms, upper 0.3682% < 5%: pass', () => {
+    const c = check('p95-latency', { latencyMs: BLUE_LATENCY });
+    expect(c).toMatchObject({ outcome: 'pass', observed: 125, baseline: 125, limit: 142.5 });
+    expect(c.interval?.upper).toBeCloseTo(0.003682083896865671, 9);
+    expect(c.boundary).toBe('pass: share of green above 152.5 ms ≤ 0.37% < 5%');
+  });
+
+  it('all in [150,200): 919 above 154.05 ms (interpolated), lower 88.97% > 5%: fail', () => {
+    const c = check('p95-latency', { latencyMs: latency(0, 0, 0, 0, 1000) });
+    expect(c.outcome).toBe('fail');
+    expect(c.interval?.lower).toBeCloseTo(0.8896543075674542, 6);
+  });
+
+  it('40 in [150,200): 36.76 above 154.05 (lower 2.13%), 38 above 152.5 (upper 5.18%): inconclusive', () => {
+    const c = check('p95-latency', { latencyMs: latency(0, 0, 900, 60, 40) });
+    expect(c.outcome).toBe('inconclusive');
+    expect(c.interval?.lower).toBeCloseTo(0.02125923405315132, 6);
+    expect(c.interval?.upper).toBeCloseTo(0.05178710362196412, 6);
+  });
+
+  it.each([
+    ['1 green request', latency(0, 0, 1)],
+    ['49 green requests', latency(0, 0, 49)],
+  ])('%s is below the minimum of 50 per side: inconclusive', (_l, g) => {
+    const c = check('p95-latency', { latencyMs: g });
+    expect(c).toMatchObject({ outcome: 'inconclusive', interval: null });
+    expect(c.reason).toContain('from 50 on each side');
+  });
+
+  it('no data on either side is inconclusive and says which', () => {
+    expect(check('p95-latency', { latencyMs: noData('no points') }).reason).toContain(
+      'no green latency data (no points)',
+    );
+    const c = check('p95-latency', {}, side({ latencyMs: noData('blue idle') }));
+    expect(c.reason).toContain('no blue latency data');
+  });
+
+  it('blue at 0 ms (all in the underflow bucket): the threshold is the 5 ms slack', () => {
+    const c = check(
       'p95-latency',
-      'prediction-drift',
+      { latencyMs: latency(0, 1000) },
+      side({ latencyMs: latency(1000) }),
+    );
+    expect(c).toMatchObject({ outcome: 'fail', baseline: 0, limit: 5 });
+    // 1000 × (50 − 5)/50 = 900 of green above 5 ms
+    expect(c.boundary).toContain('above 5 ms');
+  });
+});
+
+describe('prediction drift: Welch t bounds on μg − k·μb against blue ± 20% (fail) / ± 25% (pass)', () => {
+  const green = (mean: number, count = 100) => ({
+    prediction: measured({ count, mean, sumOfSquaredDeviation: (count - 1) * 0.01 }),
+  });
+  it('same mean: μg − 1.25μb ≤ −0.05373 and μg − 0.75μb ≥ 0.05463: pass', () => {
+    const c = check('prediction-drift', green(0.3));
+    expect(c.outcome).toBe('pass');
+    expect(c.interval?.lower).toBeCloseTo(-0.02076626601848983, 9);
+    expect(c.interval?.upper).toBeCloseTo(0.02076626601848983, 9);
+  });
+  it('+33%: μg − 1.2μb ≥ 0.007017 > 0: fail', () => {
+    expect(check('prediction-drift', green(0.4)).outcome).toBe('fail');
+  });
+  it('+23%: μg − 1.2μb ≥ −0.02298, μg − 1.25μb ≤ 0.01627: inconclusive', () => {
+    const c = check('prediction-drift', green(0.37));
+    expect(c.outcome).toBe('inconclusive');
+    expect(c.interval?.lower).toBeCloseTo(0.04923373398151018, 9);
+  });
+  it('29 predictions is below the minimum of 30: inconclusive', () => {
+    expect(check('prediction-drift', green(0.3, 29))).toMatchObject({
+      outcome: 'inconclusive',
+      interval: null,
+    });
+  });
+  it('blue mean 0: the band is absolute (±0.2 / ±0.25)', () => {
+    const blue = side({ prediction: measured({ count: 1000, mean: 0, sumOfSquaredDeviation: 0 }) });
+    expect(check('prediction-drift', green(0.05), blue).outcome).toBe('pass');
+    expect(check('prediction-drift', green(0.3), blue).outcome).toBe('fail');
+  });
+  it('no blue predictions is inconclusive', () => {
+    const c = check('prediction-drift', green(0.3), side({ prediction: noData('no logs') }));
+    expect(c.reason).toContain('no blue prediction data to compare with (no logs)');
+  });
+});
+
+describe('the overall verdict', () => {
+  const judge = (green: RevisionMetrics, blue = side(), compareWithBlue = true) =>
+    judgeStep({
+      blue,
+      green,
+      thresholds: t,
+      window: WINDOW,
+      now: WINDOW.end,
+      looks: { fail: 1, pass: 1 },
+      compareWithBlue,
+    });
+  it('passes only when every blocking check passes', () => {
+    expect(judge(side()).outcome).toBe('pass');
+    expect(judge(side(traffic(1000, 21))).outcome).toBe('inconclusive');
+  });
+  it('fails when any check fails, critical when that one is', () => {
+    const v = judge(side(traffic(1000, 106)));
+    expect([v.outcome, v.critical]).toEqual(['fail', true]);
+  });
+  it('at 100% without a blue baseline: latency and drift do not block; 5xx decides', () => {
+    const blue = side({ requests: noData('x'), latencyMs: noData('x'), prediction: noData('x') });
+    const v = judge(side(), blue, false);
+    expect(v.outcome).toBe('pass');
+    expect(v.checks.map((c) => [c.check, c.outcome, c.blocking])).toEqual([
+      ['error-rate', 'pass', true],
+      ['p95-latency', 'inconclusive', false],
+      ['prediction-drift', 'inconclusive', false],
     ]);
-  });
-
-  it('records when and over which window, and satisfies the persisted schema', () => {
-    const verdict = judge({}, traffic(1204, 37));
-    expect(verdict.at).toBe('2025-03-01T10:08:00.000Z');
-    expect(verdict.window).toEqual({
-      start: '2025-03-01T10:00:00.000Z',
-      end: '2025-03-01T10:05:00.000Z',
-    });
-    expect(Verdict.parse(verdict)).toEqual(verdict);
-  });
-
-  it('keeps a value measured as no-data distinct from a measured 0', () => {
-    const zero: Measurement = value(0, 1000);
-    const verdict = judge({ p95LatencyMs: zero }, { p95LatencyMs: zero });
-    expect(check(verdict, 'p95-latency')).toMatchObject({
-      outcome: 'pass',
-      observed: 0,
-      baseline: 0,
-      limit: 5,
-    });
   });
 });

@@ -70,6 +70,8 @@ describe('cutover status rendering', () => {
           critical: false,
           at,
           window: { start: at, end: at },
+          looks: { fail: 3, pass: 1 },
+          advice: null,
           checks: [
             {
               check: 'error-rate',
@@ -79,6 +81,10 @@ describe('cutover status rendering', () => {
               limit: 0.02,
               samples: 200,
               critical: false,
+              interval: { lower: 0.031, upper: 0.083 },
+              boundary: 'fail: lower bound 3.10% > limit 2.00%',
+              needed: null,
+              blocking: true,
               reason: '5xx rate 5.00% > 2.00%',
             },
           ],

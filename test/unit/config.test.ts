@@ -34,13 +34,17 @@ describe('config', () => {
     const svc = parseConfig(minimal).services[0]!;
     expect(svc.thresholds).toEqual({
       max5xxRate: 0.02,
-      minRequests: 100,
+      minRequests: 50,
+      minPredictions: 30,
       p95Tolerance: 0.1,
       p95SlackMs: 5,
       maxPredictionDrift: 0.2,
+      clearlyBad: { max5xxRate: 0.03, p95Increase: 0.25, predictionDrift: 0.25 },
+      failAlpha: 0.005,
+      passAlpha: 0.1,
       failureLimit: 2,
       criticalMultiple: 4,
-      maxInconclusiveSeconds: 1800,
+      maxInconclusiveSeconds: 3600,
     });
     expect(svc.tags.ignore).toContain('rollback-*');
     expect(svc.tags.ignore).toEqual(expect.arrayContaining(['*.sig', '*.att']));
@@ -53,6 +57,21 @@ describe('config', () => {
     [[0, 100], 'services.0.steps.0: must be at least 1'],
   ])('rejects steps %j naming the field', (steps, message) => {
     expect(issuesOf({ services: [{ ...minimal.services[0], steps }] })).toContain(message);
+  });
+
+  it.each([
+    [
+      { clearlyBad: { max5xxRate: 0.02 } },
+      'services.0.thresholds.clearlyBad.max5xxRate: clearlyBad.max5xxRate must be above max5xxRate',
+    ],
+    [
+      { p95Tolerance: 0.3 },
+      'services.0.thresholds.clearlyBad.p95Increase: clearlyBad.p95Increase must be above p95Tolerance',
+    ],
+    [{ failAlpha: 0 }, 'services.0.thresholds.failAlpha: must be between 0 and 0.5 (exclusive)'],
+    [{ clearlyBad: { p95: 0.3 } }, 'services.0.thresholds.clearlyBad: Unrecognized key: "p95"'],
+  ])('rejects thresholds %j naming the field', (thresholds, message) => {
+    expect(issuesOf({ services: [{ ...minimal.services[0], thresholds }] })).toContain(message);
   });
 
   it('names a short service name and a tagged image', () => {

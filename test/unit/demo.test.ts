@@ -38,6 +38,10 @@ const check = (c: Partial<CheckResult> & Pick<CheckResult, 'check' | 'outcome'>)
   limit: null,
   samples: 0,
   critical: false,
+  interval: null,
+  boundary: null,
+  needed: null,
+  blocking: true,
   reason: 'no data',
   ...c,
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
 import type { Command } from '../../shared/domain/commands.js';
-import { noData, value, type RevisionSummary } from '../../shared/domain/measurement.js';
+import { measured, silentRevision, type RevisionMetrics } from '../../shared/domain/measurement.js';
+import { lognormalHistogram, predictionMoments } from '../../local/sim/synthetic.js';
 import {
   activeRelease,
   initialRecord,
@@ -41,21 +42,15 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 function metrics(
   o: { requests?: number; errors?: number; p95?: number; prediction?: number } = {},
-): RevisionSummary {
+): RevisionMetrics {
   const requests = o.requests ?? 1000;
   return {
-    requests: value(requests, requests),
-    errors5xx: value(o.errors ?? 0, requests),
-    p95LatencyMs: value(o.p95 ?? 100, requests),
-    prediction: value(o.prediction ?? 0.5, requests),
+    requests: measured({ requests, errors5xx: o.errors ?? 0 }),
+    latencyMs: measured(lognormalHistogram(requests, o.p95 ?? 100)),
+    prediction: measured(predictionMoments(requests, o.prediction ?? 0.5)),
   };
 }
-const silent: RevisionSummary = {
-  requests: noData('none'),
-  errors5xx: noData('none'),
-  p95LatencyMs: noData('none'),
-  prediction: noData('none'),
-};
+const silent: RevisionMetrics = silentRevision('none');
 
 /** Drives the machine step by step, keeping the record and every command, like the use cases do. */
 class Scenario {
@@ -88,6 +83,11 @@ class Scenario {
   events() {
     return this.last.commands.flatMap((c) => (c.kind === 'publish' ? [c.event.type] : []));
   }
+  /** The evidence window opens at the step's start (monitoringLagSeconds is 0 here). */
+  stepStart(): Date {
+    const r = this.record.release;
+    return r?.phase === 'shifting' ? new Date(r.step.startedAt) : at(0);
+  }
   tick(seconds: number, green = metrics(), blue = metrics()): this {
     return this.send(
       {
@@ -96,7 +96,7 @@ class Scenario {
         step: this.step!,
         blue,
         green,
-        window: { start: at(0), end: at(seconds) },
+        window: { start: this.stepStart(), end: at(seconds) },
       },
       seconds,
     );
@@ -202,10 +202,10 @@ describe('release state machine: every rollback trigger ends with 100% on the st
   it.each([
     [
       '5xx over the limit twice',
-      (s: Scenario) => s.tick(70, metrics({ errors: 30 })).tick(80, metrics({ errors: 30 })),
+      (s: Scenario) => s.tick(70, metrics({ errors: 60 })).tick(80, metrics({ errors: 60 })),
       'analysis',
     ],
-    ['critical 5xx at once', (s: Scenario) => s.tick(70, metrics({ errors: 100 })), 'analysis'],
+    ['critical 5xx at once', (s: Scenario) => s.tick(70, metrics({ errors: 200 })), 'analysis'],
     [
       'p95 slower than blue twice',
       (s: Scenario) => s.tick(70, metrics({ p95: 200 })).tick(80, metrics({ p95: 200 })),
@@ -349,7 +349,7 @@ describe('release state machine: judging holds', () => {
 
   it('one failing tick then a passing one resets the failure count', () => {
     const s = new Scenario().toShifting();
-    s.tick(30, metrics({ errors: 30 }));
+    s.tick(30, metrics({ errors: 60 }));
     expect(s.record.release).toMatchObject({ consecutiveFailures: 1 });
     s.tick(40);
     expect(s.record.release).toMatchObject({ phase: 'shifting', consecutiveFailures: 0 });

@@ -1,209 +1,153 @@
 import { describe, expect, it } from 'vitest';
 import { decideStep, type StepPolicyInput } from '../../shared/domain/step-policy.js';
+import { looksAt } from '../../shared/domain/release-shifting.js';
 import { Thresholds } from '../../shared/schemas/config.js';
-import type { Outcome, Verdict } from '../../shared/schemas/release.js';
+import type { CheckResult, Verdict } from '../../shared/schemas/release.js';
 
-const thresholds = Thresholds.parse({}); // failureLimit 2, maxInconclusiveSeconds 1800
-const stepStartedAt = new Date('2025-03-01T10:00:00.000Z');
-const at = (seconds: number): Date => new Date(stepStartedAt.getTime() + seconds * 1000);
+const thresholds = Thresholds.parse({}); // failureLimit 2, maxInconclusiveSeconds 3600, minRequests 50
+const NOW = new Date('2026-03-01T10:10:00Z');
 
-function verdict(outcome: Outcome, critical = false): Verdict {
+function check(
+  name: CheckResult['check'],
+  outcome: CheckResult['outcome'],
+  over: Partial<CheckResult> = {},
+): CheckResult {
   return {
+    check: name,
     outcome,
-    critical,
-    checks: [
-      {
-        check: 'error-rate',
-        outcome,
-        observed: 0.03,
-        baseline: 0,
-        limit: 0.02,
-        samples: 500,
-        critical,
-        reason: `error-rate came out ${outcome}`,
-      },
-    ],
-    at: stepStartedAt.toISOString(),
-    window: { start: stepStartedAt.toISOString(), end: stepStartedAt.toISOString() },
+    observed: 0.01,
+    baseline: 0.01,
+    limit: 0.02,
+    samples: 500,
+    critical: false,
+    interval: { lower: 0.005, upper: 0.02 },
+    boundary: null,
+    needed: 600,
+    blocking: true,
+    reason: `${name} ${outcome}`,
+    ...over,
   };
 }
 
-function decide(over: Partial<StepPolicyInput> & { verdict: Verdict }) {
-  return decideStep({
-    stepStartedAt,
-    now: at(60),
+function verdict(...checks: CheckResult[]): Verdict {
+  const outcome = checks.some((c) => c.outcome === 'fail')
+    ? 'fail'
+    : checks.some((c) => c.outcome === 'inconclusive' && c.blocking)
+      ? 'inconclusive'
+      : 'pass';
+  return {
+    outcome,
+    critical: checks.some((c) => c.critical),
+    checks,
+    at: NOW.toISOString(),
+    window: { start: NOW.toISOString(), end: NOW.toISOString() },
+    looks: { fail: 1, pass: 1 },
+    advice: null,
+  };
+}
+
+const decide = (over: Partial<StepPolicyInput>) =>
+  decideStep({
+    verdict: verdict(check('error-rate', 'pass')),
+    evidenceSeconds: 300,
     bakeSeconds: 300,
     consecutiveFailures: 0,
+    previousVerdict: null,
     inconclusiveSince: null,
+    now: NOW,
     thresholds,
     isLastStep: false,
     ...over,
   });
-}
 
-describe('decideStep: failing verdicts', () => {
+describe('bake counts evidence', () => {
   it.each([
-    ['first failure of 2', 0, false, 2, 'hold', 1],
-    ['second consecutive failure reaches the limit', 1, false, 2, 'rollback', 2],
-    ['a critical breach rolls back at once', 0, true, 2, 'rollback', 1],
-    ['failureLimit 1 rolls back on the first failure', 0, false, 1, 'rollback', 1],
-    ['third failure of 3 reaches the limit', 2, false, 3, 'rollback', 3],
-    ['second failure of 3 holds', 1, false, 3, 'hold', 2],
-  ] as const)('%s', (_name, failuresBefore, critical, failureLimit, decision, failuresAfter) => {
-    const result = decide({
-      verdict: verdict('fail', critical),
-      consecutiveFailures: failuresBefore,
-      thresholds: { ...thresholds, failureLimit },
-      now: at(3600), // bake time long passed: a failure never advances
-      isLastStep: true,
-    });
-    expect(result).toMatchObject({
-      decision,
-      consecutiveFailures: failuresAfter,
-      inconclusiveSince: null,
-    });
-    expect(result.reason).toContain('error-rate came out fail');
-  });
-
-  it('says why it rolls back', () => {
-    expect(decide({ verdict: verdict('fail', true) }).reason).toMatch(
-      /^critical breach, rolling back at once/,
-    );
-    expect(decide({ verdict: verdict('fail'), consecutiveFailures: 1 }).reason).toMatch(
-      /^2 consecutive failing verdicts \(limit 2\)/,
-    );
-    expect(decide({ verdict: verdict('fail') }).reason).toMatch(
-      /^failing verdict 1 of 2 before rollback/,
-    );
-  });
-
-  it('ends an inconclusive run', () => {
-    const result = decide({ verdict: verdict('fail'), inconclusiveSince: at(0) });
-    expect(result.inconclusiveSince).toBeNull();
+    [299, false, 'hold'],
+    [300, false, 'advance'],
+    [300, true, 'promote'],
+  ] as const)('%d s of evidence, last step %s → %s', (evidenceSeconds, isLastStep, decision) => {
+    expect(decide({ evidenceSeconds, isLastStep }).decision).toBe(decision);
   });
 });
 
-describe('decideStep: passing verdicts and bake time (300 s)', () => {
-  it.each([
-    ['before the bake time', 299.999, false, 'hold'],
-    ['bake time exactly elapsed', 300, false, 'advance'],
-    ['bake time long passed', 900, false, 'advance'],
-    ['bake time exactly elapsed on the last step', 300, true, 'promote'],
-    ['before the bake time on the last step', 120, true, 'hold'],
-    ['a clock behind the step start', -5, false, 'hold'],
-  ] as const)('%s → %s', (_name, elapsed, isLastStep, decision) => {
-    const result = decide({ verdict: verdict('pass'), now: at(elapsed), isLastStep });
-    expect(result).toMatchObject({ decision, consecutiveFailures: 0, inconclusiveSince: null });
+describe('the failure count: consecutive failing verdicts of the same check', () => {
+  const fail5xx = verdict(check('error-rate', 'fail'));
+  const failP95 = verdict(check('p95-latency', 'fail'));
+  it('a first failure holds at 1', () => {
+    expect(decide({ verdict: fail5xx })).toMatchObject({
+      decision: 'hold',
+      consecutiveFailures: 1,
+    });
   });
+  it('the same check failing again rolls back at failureLimit 2', () => {
+    const r = decide({ verdict: fail5xx, consecutiveFailures: 1, previousVerdict: fail5xx });
+    expect(r).toMatchObject({ decision: 'rollback', consecutiveFailures: 2 });
+  });
+  it('a different check failing restarts the count at 1', () => {
+    const r = decide({ verdict: failP95, consecutiveFailures: 1, previousVerdict: fail5xx });
+    expect(r).toMatchObject({ decision: 'hold', consecutiveFailures: 1 });
+  });
+  it.each([
+    ['pass', verdict(check('error-rate', 'pass'))],
+    ['inconclusive', verdict(check('error-rate', 'inconclusive'))],
+  ])('a %s verdict resets it to 0', (_l, v) => {
+    expect(decide({ verdict: v, consecutiveFailures: 1, previousVerdict: fail5xx })).toMatchObject({
+      consecutiveFailures: 0,
+    });
+  });
+  it('a critical failure rolls back at once', () => {
+    const v = verdict(check('error-rate', 'fail', { critical: true }));
+    expect(decide({ verdict: v }).decision).toBe('rollback');
+  });
+});
 
-  it('advances at once with a bake time of 0', () => {
-    expect(decide({ verdict: verdict('pass'), now: at(0), bakeSeconds: 0 }).decision).toBe(
+describe('stall, in evidence terms', () => {
+  it('holds while the projected time to a decision fits maxInconclusiveSeconds', () => {
+    // 500 requests in 5 min = 100/min; 600 needed → 6 min in all
+    const r = decide({ verdict: verdict(check('error-rate', 'inconclusive')) });
+    expect(r).toMatchObject({ decision: 'hold', advice: null });
+  });
+  it('stalls up front when the traffic cannot reach the decision in time, saying what to do', () => {
+    // 60 requests in 5 min = 12/min: needing 4,900 takes ~408 min
+    const v = verdict(check('error-rate', 'inconclusive', { samples: 60, needed: 4900 }));
+    const r = decide({ verdict: v });
+    expect(r.decision).toBe('stalled');
+    expect(r.advice).toBe(
+      'too little traffic: error-rate needs about 4,900 requests (has 60, 12.0/min → ~408 min at this step, over maxInconclusiveSeconds 3600 s) — raise traffic to the service, or decide by hand: cutover promote | cutover rollback',
+    );
+  });
+  it('counts the minimum sample first', () => {
+    const v = verdict(check('p95-latency', 'inconclusive', { samples: 2, needed: null }));
+    expect(decide({ verdict: v }).advice).toContain('its minimum sample of 50 requests (has 2');
+  });
+  it('stalls when green sits between the limit and the clearly-bad margin', () => {
+    const v = verdict(check('p95-latency', 'inconclusive', { samples: 900, needed: null }));
+    expect(decide({ verdict: v }).advice).toContain(
+      'sits between its limit and the clearly-bad margin',
+    );
+  });
+  it('ignores non-blocking checks, and says nothing before a minute of evidence', () => {
+    const idle = check('p95-latency', 'inconclusive', {
+      samples: 0,
+      needed: null,
+      blocking: false,
+    });
+    expect(decide({ verdict: verdict(check('error-rate', 'pass'), idle) }).decision).toBe(
       'advance',
     );
-  });
-
-  it('resets failures and the inconclusive run', () => {
-    const result = decide({
-      verdict: verdict('pass'),
-      consecutiveFailures: 1,
-      inconclusiveSince: at(10),
-    });
-    expect(result).toMatchObject({
-      decision: 'hold',
-      consecutiveFailures: 0,
-      inconclusiveSince: null,
-    });
-    expect(result.reason).toBe('passed; baking 60 of 300 s');
+    const early = verdict(check('error-rate', 'inconclusive', { samples: 1, needed: 99_999 }));
+    expect(decide({ verdict: early, evidenceSeconds: 59 }).decision).toBe('hold');
   });
 });
 
-describe('decideStep: inconclusive verdicts (stall after 1800 s)', () => {
+describe('looks', () => {
   it.each([
-    ['first inconclusive: the run starts now', null, 60, 'hold', 60],
-    ['inconclusive for 1,799 s', 0, 1799, 'hold', 0],
-    ['inconclusive for exactly 1,800 s', 0, 1800, 'stalled', 0],
-    ['inconclusive for an hour', 0, 3600, 'stalled', 0],
-  ] as const)('%s → %s', (_name, since, now, decision, sinceAfter) => {
-    const result = decide({
-      verdict: verdict('inconclusive'),
-      inconclusiveSince: since === null ? null : at(since),
-      now: at(now),
-      consecutiveFailures: 1,
-      isLastStep: true,
-    });
-    expect(result).toMatchObject({
-      decision,
-      consecutiveFailures: 1,
-      inconclusiveSince: at(sinceAfter),
-    });
-  });
-
-  it('stalls at once with maxInconclusiveSeconds 0', () => {
-    const t = { ...thresholds, maxInconclusiveSeconds: 0 };
-    expect(decide({ verdict: verdict('inconclusive'), thresholds: t }).decision).toBe('stalled');
-  });
-
-  it('never counts as a failure, and never promotes even after the bake time on the last step', () => {
-    const result = decide({ verdict: verdict('inconclusive'), now: at(900), isLastStep: true });
-    expect(result).toMatchObject({ decision: 'hold', consecutiveFailures: 0 });
-  });
-
-  it('never rolls back by itself when stalled, even one failure below the limit', () => {
-    const result = decide({
-      verdict: verdict('inconclusive'),
-      consecutiveFailures: 1,
-      inconclusiveSince: at(0),
-      now: at(7200),
-    });
-    expect(result.decision).toBe('stalled');
-    expect(result.reason).toMatch(
-      /^stalled: inconclusive for 7200 s since 2025-03-01T10:00:00\.000Z/,
-    );
-  });
-});
-
-describe('decideStep: sequences of ticks', () => {
-  /** Folds verdicts one minute apart from the step start, as the state machine does. */
-  function run(outcomes: Array<Outcome | 'critical'>): string[] {
-    let failures = 0;
-    let since: Date | null = null;
-    return outcomes.map((o, i) => {
-      const r = decide({
-        verdict: o === 'critical' ? verdict('fail', true) : verdict(o),
-        consecutiveFailures: failures,
-        inconclusiveSince: since,
-        now: at(60 * (i + 1)),
-      });
-      failures = r.consecutiveFailures;
-      since = r.inconclusiveSince;
-      return `${r.decision}:${failures}`;
-    });
-  }
-
-  it.each([
-    [
-      'one failure, then a pass, then a failure',
-      ['fail', 'pass', 'fail'],
-      ['hold:1', 'hold:0', 'hold:1'],
-    ],
-    ['two failures in a row', ['pass', 'fail', 'fail'], ['hold:0', 'hold:1', 'rollback:2']],
-    [
-      'inconclusive between failures keeps the count',
-      ['fail', 'inconclusive', 'fail'],
-      ['hold:1', 'hold:1', 'rollback:2'],
-    ],
-    [
-      'inconclusive never counts',
-      ['inconclusive', 'inconclusive', 'inconclusive'],
-      ['hold:0', 'hold:0', 'hold:0'],
-    ],
-    ['critical after passes', ['pass', 'pass', 'critical'], ['hold:0', 'hold:0', 'rollback:1']],
-    [
-      'bake reached while passing',
-      ['pass', 'pass', 'pass', 'pass', 'pass'],
-      ['hold:0', 'hold:0', 'hold:0', 'hold:0', 'advance:0'],
-    ],
-  ] as const)('%s', (_name, outcomes, decisions) => {
-    expect(run([...outcomes])).toEqual(decisions);
+    [0, 300, { fail: 1, pass: 1 }],
+    [60, 300, { fail: 1, pass: 1 }],
+    [61, 300, { fail: 2, pass: 1 }],
+    [300, 300, { fail: 5, pass: 1 }],
+    [360, 300, { fail: 6, pass: 2 }],
+  ])('%d s of evidence with a %d s bake: %o', (evidence, bake, looks) => {
+    expect(looksAt(evidence, bake)).toEqual(looks);
   });
 });

@@ -1,8 +1,21 @@
-import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { noData, value, type Measurement, type RevisionSummary } from '../../domain/measurement.js';
+import type { MetricServiceClient, protos } from '@google-cloud/monitoring';
+import {
+  measured,
+  noData,
+  type BucketLayout,
+  type Histogram,
+  type Measured,
+  type Moments,
+  type RequestCounts,
+  type RevisionMetrics,
+} from '../../domain/measurement.js';
+import { mergeHistograms } from '../../domain/histogram.js';
+import { mergeMoments } from '../../domain/stats/index.js';
 import type { MetricsSource, Window } from '../../ports/metrics-source.js';
 import type { RetryPolicy } from './retry.js';
 import { int64, listSeries, scalar, type SeriesQuery } from './monitoring-series.js';
+
+type Distribution = protos.google.api.IDistribution;
 
 export const REQUEST_COUNT = 'run.googleapis.com/request_count';
 export const REQUEST_LATENCIES = 'run.googleapis.com/request_latencies';
@@ -18,14 +31,21 @@ export interface MonitoringMetricsOptions {
 const SERVICE_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/;
 
 /**
- * MetricsSource on Cloud Monitoring's ListTimeSeries, one query per figure, each over the whole
- * window as a single alignment period. "Nothing there" — no series, no points, zero requests, or
- * partial data (executionErrors) — is no-data with the reason, never 0.
+ * MetricsSource on Cloud Monitoring's ListTimeSeries, three queries, each over the whole window
+ * as one alignment period:
+ * - request_count, ALIGN_DELTA + REDUCE_SUM grouped by response_code_class → requests and 5xx;
+ * - request_latencies, ALIGN_DELTA + REDUCE_SUM → ONE distribution merging every response
+ *   code's series bucket by bucket (Monitoring's REDUCE_SUM of distributions), so the judge sees
+ *   every request's latency. Never ALIGN_PERCENTILE + REDUCE_PERCENTILE: that is a percentile of
+ *   per-response-code percentiles, where a handful of 5xx dominates;
+ * - the prediction metric, ALIGN_DELTA + REDUCE_SUM → count, mean, sum of squared deviation.
+ * "Nothing there" — no series, no points, or partial data (executionErrors) — is no-data with
+ * the reason, never 0.
  */
 export class MonitoringMetrics implements MetricsSource {
   constructor(private readonly options: MonitoringMetricsOptions) {}
 
-  async measure(service: string, revision: string, window: Window): Promise<RevisionSummary> {
+  async measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
     const m = SERVICE_NAME.exec(service);
     if (!m) throw new Error(`not a full Cloud Run service name: ${service}`);
     const base = {
@@ -35,22 +55,16 @@ export class MonitoringMetrics implements MetricsSource {
       revision,
       window,
     };
-    const [counts, p95, prediction] = await Promise.all([
+    const [requests, latencyMs, prediction] = await Promise.all([
       this.requests(base),
-      this.p95(base),
+      this.latency(base),
       this.prediction(base),
     ]);
-    const p95LatencyMs =
-      counts.requests.kind === 'no-data'
-        ? counts.requests
-        : p95 === null
-          ? noData(`no ${REQUEST_LATENCIES} points for ${revision}`)
-          : p95;
-    return { ...counts, p95LatencyMs: withSamples(p95LatencyMs, counts.requests), prediction };
+    return { requests, latencyMs, prediction };
   }
 
   /** request_count summed per response_code_class: all classes → requests, `5xx` → errors. */
-  private async requests(base: Base): Promise<Pick<RevisionSummary, 'requests' | 'errors5xx'>> {
+  private async requests(base: Base): Promise<Measured<RequestCounts>> {
     const result = await listSeries(
       this.options.client,
       {
@@ -62,74 +76,90 @@ export class MonitoringMetrics implements MetricsSource {
       },
       this.options.retry,
     );
-    if (result.partial)
-      return both(noData(`partial data from Cloud Monitoring: ${result.partial}`));
+    if (result.partial) return noData(`partial data from Cloud Monitoring: ${result.partial}`);
     if (result.series.length === 0)
-      return both(noData(`no ${REQUEST_COUNT} series for ${base.revision}`));
-    let total = 0;
-    let errors = 0;
+      return noData(`no ${REQUEST_COUNT} series for ${base.revision} in the window`);
+    let requests = 0;
+    let errors5xx = 0;
     for (const s of result.series) {
       const sum = (s.points ?? []).reduce((acc, p) => acc + (scalar(p.value) ?? 0), 0);
-      total += sum;
-      if (s.metric?.labels?.response_code_class === '5xx') errors += sum;
+      requests += sum;
+      if (s.metric?.labels?.response_code_class === '5xx') errors5xx += sum;
     }
-    if (total === 0) return both(noData(`zero requests to ${base.revision} in the window`));
-    return { requests: value(total, total), errors5xx: value(errors, total) };
+    return measured({ requests, errors5xx });
   }
 
-  /**
-   * ALIGN_PERCENTILE_95 + REDUCE_PERCENTILE_95 (upstream's REDUCE_PERCENTILE_50 is a bug). With one
-   * alignment period there is one point; if several come back the highest is taken (conservative).
-   */
-  private async p95(base: Base): Promise<Measurement | null> {
-    const result = await listSeries(
-      this.options.client,
-      {
-        ...base,
-        metricType: REQUEST_LATENCIES,
-        aligner: 'ALIGN_PERCENTILE_95',
-        reducer: 'REDUCE_PERCENTILE_95',
-      },
-      this.options.retry,
-    );
-    if (result.partial) return noData(`partial data from Cloud Monitoring: ${result.partial}`);
-    const values = result.series
-      .flatMap((s) => (s.points ?? []).map((p) => scalar(p.value)))
-      .filter((v): v is number => v !== null);
-    return values.length ? value(Math.max(...values), 0) : null;
+  /** request_latencies as one merged distribution (see the class comment). */
+  private async latency(base: Base): Promise<Measured<Histogram>> {
+    const dists = await this.distributions(base, REQUEST_LATENCIES);
+    if (!Array.isArray(dists)) return dists;
+    const histograms = dists.map(histogramOf).filter((h): h is Histogram => h !== null);
+    if (histograms.length === 0)
+      return noData(`${REQUEST_LATENCIES} for ${base.revision} has no bucket counts`);
+    return measured(mergeHistograms(histograms));
   }
 
-  /** The prediction distribution summed over the window: mean and count, points merged by count. */
-  private async prediction(base: Base): Promise<Measurement> {
+  /** The prediction distribution's moments, pooled over points. */
+  private async prediction(base: Base): Promise<Measured<Moments>> {
     const metricType = this.options.predictionMetric ?? DEFAULT_PREDICTION_METRIC;
+    const dists = await this.distributions(base, metricType);
+    if (!Array.isArray(dists)) return dists;
+    return measured(
+      mergeMoments(
+        dists.map((d) => ({
+          count: int64(d.count),
+          mean: Number(d.mean ?? 0),
+          sumOfSquaredDeviation: Number(d.sumOfSquaredDeviation ?? 0),
+        })),
+      ),
+    );
+  }
+
+  /** ALIGN_DELTA + REDUCE_SUM of a distribution metric: every non-empty point's distribution. */
+  private async distributions(
+    base: Base,
+    metricType: string,
+  ): Promise<Distribution[] | { kind: 'no-data'; reason: string }> {
     const result = await listSeries(
       this.options.client,
       { ...base, metricType, aligner: 'ALIGN_DELTA', reducer: 'REDUCE_SUM' },
       this.options.retry,
     );
     if (result.partial) return noData(`partial data from Cloud Monitoring: ${result.partial}`);
-    let count = 0;
-    let sum = 0;
-    for (const s of result.series) {
-      for (const p of s.points ?? []) {
-        const d = p.value?.distributionValue;
-        const n = int64(d?.count);
-        count += n;
-        sum += n * Number(d?.mean ?? 0);
-      }
-    }
-    if (count === 0) return noData(`no ${metricType} predictions for ${base.revision}`);
-    return value(sum / count, count);
+    const dists = result.series
+      .flatMap((s) => (s.points ?? []).map((p) => p.value?.distributionValue))
+      .filter((d): d is Distribution => !!d && int64(d.count) > 0);
+    if (dists.length === 0)
+      return noData(`no ${metricType} points for ${base.revision} in the window`);
+    return dists;
   }
 }
 
 type Base = Omit<SeriesQuery, 'metricType' | 'aligner' | 'reducer' | 'groupBy'>;
 
-function both(m: Measurement): Pick<RevisionSummary, 'requests' | 'errors5xx'> {
-  return { requests: m, errors5xx: m };
+/** A Monitoring distribution's buckets in our shape, or null when it carries no layout. */
+export function histogramOf(d: Distribution): Histogram | null {
+  const layout = layoutOf(d.bucketOptions);
+  if (!layout) return null;
+  return { layout, counts: (d.bucketCounts ?? []).map((c) => int64(c)) };
 }
 
-/** The latency percentile carries the request count as its sample count. */
-function withSamples(m: Measurement, requests: Measurement): Measurement {
-  return m.kind === 'value' && requests.kind === 'value' ? value(m.value, requests.value) : m;
+function layoutOf(o: Distribution['bucketOptions']): BucketLayout | null {
+  if (o?.exponentialBuckets)
+    return {
+      kind: 'exponential',
+      numFiniteBuckets: Number(o.exponentialBuckets.numFiniteBuckets ?? 0),
+      growthFactor: Number(o.exponentialBuckets.growthFactor ?? 0),
+      scale: Number(o.exponentialBuckets.scale ?? 0),
+    };
+  if (o?.linearBuckets)
+    return {
+      kind: 'linear',
+      numFiniteBuckets: Number(o.linearBuckets.numFiniteBuckets ?? 0),
+      width: Number(o.linearBuckets.width ?? 0),
+      offset: Number(o.linearBuckets.offset ?? 0),
+    };
+  if (o?.explicitBuckets)
+    return { kind: 'explicit', bounds: (o.explicitBuckets.bounds ?? []).map(Number) };
+  return null;
 }

@@ -1,14 +1,11 @@
-import { quantile, totalCount } from '../../domain/histogram.js';
 import {
   measured,
   noData,
-  value,
   type Histogram,
   type Measured,
   type Moments,
   type RequestCounts,
   type RevisionMetrics,
-  type RevisionSummary,
 } from '../../domain/measurement.js';
 import type { MetricsSource, Window } from '../../ports/metrics-source.js';
 import type { PrometheusQueries } from '../../schemas/metrics-config.js';
@@ -28,8 +25,8 @@ export interface PrometheusMetricsOptions {
 export class PrometheusMetrics implements MetricsSource {
   constructor(private readonly options: PrometheusMetricsOptions) {}
 
-  async measure(service: string, revision: string, window: Window): Promise<RevisionSummary> {
-    return summarize(await this.distributions(service, revision, window));
+  measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
+    return this.distributions(service, revision, window);
   }
 
   async distributions(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
@@ -129,29 +126,4 @@ function predictionMoments(
     mean: total / raw,
     sumOfSquaredDeviation: Math.max(0, sumOfSquares - (total * total) / raw),
   });
-}
-
-/** The summary the judge reads today, from the distributions (p95 from the merged buckets). */
-export function summarize(m: RevisionMetrics): RevisionSummary {
-  const summary: RevisionSummary = {
-    requests:
-      m.requests.kind === 'value'
-        ? value(m.requests.value.requests, m.requests.value.requests)
-        : m.requests,
-    errors5xx:
-      m.requests.kind === 'value'
-        ? value(m.requests.value.errors5xx, m.requests.value.requests)
-        : m.requests,
-    p95LatencyMs: m.latencyMs.kind === 'value' ? p95(m.latencyMs.value) : m.latencyMs,
-    prediction:
-      m.prediction.kind === 'value'
-        ? value(m.prediction.value.mean, m.prediction.value.count)
-        : m.prediction,
-  };
-  return summary;
-}
-
-function p95(h: Histogram) {
-  const q = quantile(h, 0.95);
-  return q === undefined ? noData('the latency histogram is empty') : value(q, totalCount(h));
 }

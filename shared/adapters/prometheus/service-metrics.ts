@@ -1,5 +1,5 @@
 import type { MetricsSource, Window } from '../../ports/metrics-source.js';
-import type { RevisionSummary } from '../../domain/measurement.js';
+import type { RevisionMetrics } from '../../domain/measurement.js';
 import { serviceConfig, type Config } from '../../schemas/config.js';
 import type { MetricsConfig } from '../../schemas/metrics-config.js';
 import { PrometheusApi } from './prometheus-api.js';
@@ -21,7 +21,7 @@ export class ServiceMetrics implements MetricsSource {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  measure(service: string, revision: string, window: Window): Promise<RevisionSummary> {
+  measure(service: string, revision: string, window: Window): Promise<RevisionMetrics> {
     const metrics = serviceConfig(this.config, service)?.metrics;
     if (!metrics || metrics.source === 'cloud-monitoring')
       return this.monitoring().measure(service, revision, window);

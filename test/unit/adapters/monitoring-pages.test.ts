@@ -43,8 +43,7 @@ describe('MonitoringMetrics paging and partial data', () => {
       'model-00002-grn',
       window,
     );
-    expect(m.requests).toEqual({ kind: 'value', value: 1000, samples: 1000 });
-    expect(m.errors5xx).toEqual({ kind: 'value', value: 100, samples: 1000 });
+    expect(m.requests).toEqual({ kind: 'value', value: { requests: 1000, errors5xx: 100 } });
     const count = seen.find((r) => r.filter?.includes(REQUEST_COUNT) && r.pageToken === '');
     expect(count).toMatchObject({
       name: 'projects/p',
@@ -55,10 +54,12 @@ describe('MonitoringMetrics paging and partial data', () => {
         groupByFields: ['metric.labels.response_code_class'],
       },
     });
-    const p95 = seen.find((r) => r.filter?.includes('request_latencies'));
-    expect(p95?.aggregation).toMatchObject({
-      perSeriesAligner: 'ALIGN_PERCENTILE_95',
-      crossSeriesReducer: 'REDUCE_PERCENTILE_95',
+    // One merged distribution of every request, never a percentile of per-code percentiles.
+    const latency = seen.find((r) => r.filter?.includes('request_latencies'));
+    expect(latency?.aggregation).toMatchObject({
+      perSeriesAligner: 'ALIGN_DELTA',
+      crossSeriesReducer: 'REDUCE_SUM',
+      groupByFields: [],
     });
   });
 
@@ -78,6 +79,6 @@ describe('MonitoringMetrics paging and partial data', () => {
       kind: 'no-data',
       reason: 'partial data from Cloud Monitoring: deadline exceeded for some series',
     });
-    expect(m.p95LatencyMs.kind).toBe('no-data');
+    expect(m.latencyMs.kind).toBe('no-data');
   });
 });

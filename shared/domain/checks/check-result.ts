@@ -1,0 +1,67 @@
+import type { CheckResult } from '../../schemas/release.js';
+
+/**
+ * The alphas one look may spend (stats/looks.ts): `fail` bounds the chance that a green at the
+ * limit fails this step, `pass` the chance that a clearly bad green passes it.
+ */
+export interface LookAlphas {
+  fail: number;
+  pass: number;
+}
+
+export type CheckBase = Pick<CheckResult, 'check' | 'limit' | 'baseline'>;
+
+/** A check's result; unset evidence fields default to "none". */
+export function result(
+  base: CheckBase,
+  outcome: CheckResult['outcome'],
+  fields: {
+    [K in Exclude<keyof CheckResult, 'check' | 'outcome' | 'limit' | 'baseline'>]?: CheckResult[K];
+  } & { reason: string },
+): CheckResult {
+  return {
+    ...base,
+    outcome,
+    observed: null,
+    samples: 0,
+    critical: false,
+    interval: null,
+    boundary: null,
+    needed: null,
+    blocking: true,
+    ...fields,
+  };
+}
+
+/**
+ * Samples a one-sided bound is projected to need before it crosses `boundary`, from n samples
+ * whose estimate sits at `estimate` with its bound at `bound`: the bound's distance from the
+ * estimate shrinks like 1/√n, so it needs n·(h/d)² with h = |bound − estimate| and d the
+ * estimate's distance past the boundary. Infinity when the estimate is on the wrong side.
+ */
+export function projectedSample(
+  n: number,
+  estimate: number,
+  bound: number,
+  boundary: number,
+  direction: 'below' | 'above',
+): number {
+  const d = direction === 'below' ? boundary - estimate : estimate - boundary;
+  if (!(d > 0) || n <= 0) return Infinity;
+  const h = Math.abs(bound - estimate);
+  return Math.max(n, Math.ceil(n * (h / d) ** 2));
+}
+
+/** The smaller of two projections, or null when neither side can be reached at this estimate. */
+export function needed(a: number, b: number): number | null {
+  const n = Math.min(a, b);
+  return Number.isFinite(n) ? n : null;
+}
+
+const counts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
+export const count = (n: number): string => counts.format(n);
+export const num = (n: number): string => decimals.format(n);
+export const pct = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
+export const ms = (n: number): string => `${decimals.format(Math.round(n * 10) / 10)} ms`;
+export const conf = (alpha: number): string => `${Number(((1 - alpha) * 100).toPrecision(4))}%`;

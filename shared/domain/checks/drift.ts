@@ -1,0 +1,122 @@
+import type { Thresholds } from '../../schemas/config.js';
+import type { CheckResult } from '../../schemas/release.js';
+import type { Moments, RevisionMetrics } from '../measurement.js';
+import { contrastBounds } from '../stats/index.js';
+import {
+  conf,
+  count,
+  needed,
+  num,
+  pct,
+  projectedSample,
+  result,
+  type LookAlphas,
+} from './check-result.js';
+
+/**
+ * Green's mean prediction μg against blue's μb: the allowed band is μb ± r·|μb|. Each edge of the
+ * band is a linear contrast μg − k·μb (k = 1 ± r), tested with Welch t bounds (stats/mean.ts), so
+ * blue's sampling error is in every bound; the two edges split each look's α.
+ * - fail: green is outside μb ± maxPredictionDrift·|μb| (a contrast clears 0 at 1 − α_fail/2).
+ * - pass: green is inside μb ± clearlyBad.predictionDrift·|μb| (both contrasts at 1 − α_pass/2).
+ * Needs minPredictions on each side. A blue mean of exactly 0 has no relative change: the band
+ * is then absolute, ±r (so scores near 0 are still judged).
+ */
+export function judgePredictionDrift(
+  blue: RevisionMetrics,
+  green: RevisionMetrics,
+  t: Thresholds,
+  alpha: LookAlphas,
+): CheckResult {
+  const b = blue.prediction;
+  const g = green.prediction;
+  const baseline = b.kind === 'value' && b.value.count > 0 ? b.value.mean : null;
+  const limit = baseline === null ? null : band(baseline, t.maxPredictionDrift);
+  const base = { check: 'prediction-drift' as const, baseline, limit };
+  if (g.kind === 'no-data')
+    return result(base, 'inconclusive', { reason: `no green prediction data (${g.reason})` });
+  const observed = g.value.count > 0 ? g.value.mean : null;
+  const samples = g.value.count;
+  if (b.kind === 'no-data')
+    return result(base, 'inconclusive', {
+      observed,
+      samples,
+      reason: `no blue prediction data to compare with (${b.reason})`,
+    });
+  const min = Math.max(2, t.minPredictions);
+  if (samples < min || b.value.count < min)
+    return result(base, 'inconclusive', {
+      observed,
+      samples,
+      reason: `only ${count(samples)} green and ${count(b.value.count)} blue predictions; drift is judged from ${count(min)} on each side`,
+    });
+  const mb = b.value.mean;
+  const fail = edges(g.value, b.value, mb, t.maxPredictionDrift, alpha.fail / 2);
+  const pass = edges(g.value, b.value, mb, t.clearlyBad.predictionDrift, alpha.pass / 2);
+  const distance = g.value.mean - mb;
+  // Bounds on μg − μb at the pass side's confidence, for the reader.
+  const diff = contrastBounds(g.value, b.value, 1, alpha.pass / 2);
+  const interval = diff ? { lower: diff.lower, upper: diff.upper } : null;
+  const fields = {
+    observed,
+    samples,
+    interval,
+    needed: needed(
+      Math.min(
+        projectedSample(samples, fail.high.estimate, fail.high.lower, 0, 'above'),
+        projectedSample(samples, fail.low.estimate, fail.low.upper, 0, 'below'),
+      ),
+      Math.max(
+        projectedSample(samples, pass.high.estimate, pass.high.upper, 0, 'below'),
+        projectedSample(samples, pass.low.estimate, pass.low.lower, 0, 'above'),
+      ),
+    ),
+  };
+  const change =
+    mb === 0 ? `absolute change ${num(distance)}` : `change ${signed(distance / Math.abs(mb))}`;
+  const means = `mean prediction ${num(g.value.mean)} vs blue ${num(mb)} (${change}) over ${count(samples)} / ${count(b.value.count)} predictions`;
+  const allowed = (r: number) => (mb === 0 ? `±${num(r)}` : `±${pct(r)}`);
+  if (fail.high.lower > 0 || fail.low.upper < 0)
+    return result(base, 'fail', {
+      ...fields,
+      boundary: `fail: outside blue ${allowed(t.maxPredictionDrift)} at ${conf(alpha.fail)}`,
+      reason: `${means}: drifted beyond ${allowed(t.maxPredictionDrift)} at ${conf(alpha.fail)}`,
+    });
+  if (pass.high.upper < 0 && pass.low.lower > 0)
+    return result(base, 'pass', {
+      ...fields,
+      boundary: `pass: inside blue ${allowed(t.clearlyBad.predictionDrift)} at ${conf(alpha.pass)}`,
+      reason: `${means}: within the clearly-bad band ${allowed(t.clearlyBad.predictionDrift)} at ${conf(alpha.pass)}`,
+    });
+  return result(base, 'inconclusive', {
+    ...fields,
+    reason: `${means}: not yet beyond ${allowed(t.maxPredictionDrift)} nor inside ${allowed(t.clearlyBad.predictionDrift)}`,
+  });
+}
+
+/**
+ * Bounds on the distance of μg past each edge of μb ± r·|μb|: `high` is μg − (upper edge), `low`
+ * is μg − (lower edge). With μb = 0 the edges are ±r.
+ */
+function edges(g: Moments, b: Moments, mb: number, r: number, a: number) {
+  const unavailable = { estimate: 0, lower: -Infinity, upper: Infinity };
+  if (mb === 0) {
+    const d = contrastBounds(g, b, 1, a) ?? unavailable;
+    const shift = (by: number) => ({
+      estimate: d.estimate - by,
+      lower: d.lower - by,
+      upper: d.upper - by,
+    });
+    return { high: shift(r), low: shift(-r) };
+  }
+  const sign = Math.sign(mb);
+  const high = contrastBounds(g, b, 1 + sign * r, a) ?? unavailable;
+  const low = contrastBounds(g, b, 1 - sign * r, a) ?? unavailable;
+  return { high, low };
+}
+
+function band(mb: number, r: number): number {
+  return mb === 0 ? r : Math.abs(mb) * r;
+}
+
+const signed = (ratio: number): string => `${ratio >= 0 ? '+' : ''}${pct(ratio)}`;
