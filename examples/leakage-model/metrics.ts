@@ -1,5 +1,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
+/** Statuses the model answers with, exported at 0 before the first request. */
+const KNOWN_STATUSES = ['200', '400', '404', '405', '413', '500', '503'];
 /** Request latency buckets in seconds (Prometheus' usual layout, extended to 10 s). */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Prediction score buckets: 0.05 wide over [0, 1], like the log-based metric's. */
@@ -46,6 +48,12 @@ export class ModelMetrics {
       help: 'Sum of the squared prediction scores.',
       registers,
     });
+    // Series that exist from the start: increase() over a window misses a series' first sample,
+    // so a status first seen mid-window would be undercounted (Prometheus' own advice).
+    for (const status of KNOWN_STATUSES) {
+      this.requests.labels({ status }).inc(0);
+      this.duration.zero({ status });
+    }
   }
 
   request(status: number, seconds: number): void {

@@ -113,16 +113,17 @@ function predictionMoments(
   squares: Sample[],
   revision: string,
 ): Measured<Moments> {
-  const n = Math.round(count.reduce((a, s) => a + s.value, 0));
-  if (n === 0) return noData(`no predictions by ${revision} in the window`);
+  // The unrounded count for the moments: the three counters are extrapolated alike, so
+  // Σx² − (Σx)²/n stays exact; only the reported count is rounded to whole predictions.
+  const raw = count.reduce((a, s) => a + s.value, 0);
+  if (Math.round(raw) === 0) return noData(`no predictions by ${revision} in the window`);
   const total = sum.reduce((a, s) => a + s.value, 0);
-  const mean = total / n;
   if (squares.length === 0)
     return noData(`no prediction squares for ${revision} (its spread is unknown)`);
   const sumOfSquares = squares.reduce((a, s) => a + s.value, 0);
   return measured({
-    count: n,
-    mean,
-    sumOfSquaredDeviation: Math.max(0, sumOfSquares - n * mean * mean),
+    count: Math.round(raw),
+    mean: total / raw,
+    sumOfSquaredDeviation: Math.max(0, sumOfSquares - (total * total) / raw),
   });
 }
