@@ -24,7 +24,6 @@ export class SimPlatform implements ServicePlatform {
       written,
       latestCreatedRevision: record.stable.revision,
       latestReadyRevision: record.stable.revision,
-      latestCreatedRevision: record.stable.revision,
       uri: null,
     });
   }

@@ -22,6 +22,7 @@ function manualAction(input: ReleaseInput): { action: ManualAction['action']; by
     case 'alert':
     case 'incident-closed':
     case 'template-change':
+    case 'abort':
       return null;
     default: {
       const unreachable: never = input;

@@ -13,6 +13,8 @@ import { FakeMetrics } from '../fakes/fake-metrics.js';
 import { FakePlatform } from '../fakes/fake-platform.js';
 import { FakeRegistry } from '../fakes/fake-registry.js';
 import { ManualClock } from '../fakes/manual-clock.js';
+import { FakeLogStore } from '../fakes/fake-log-store.js';
+import { FakeReplayer } from '../fakes/fake-replayer.js';
 
 const SERVICE = 'projects/p/locations/us-central1/services/leakage';
 const REPO = 'us-central1-docker.pkg.dev/p/models/leakage';
@@ -52,6 +54,8 @@ function setup() {
     bus: () => new FakeBus(),
     metrics: () => new FakeMetrics(),
     prober: () => new HttpSmokeProber(),
+    inferenceLogs: () => new FakeLogStore(),
+    replayer: () => new FakeReplayer(() => ({ status: 200, latencyMs: 1, json: {}, error: null })),
     newId: () => `r${++n}`,
   };
   return { deps, platform, clock };
