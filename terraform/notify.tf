@@ -51,7 +51,7 @@ resource "google_cloudfunctions2_function" "notify" {
   build_config {
     runtime               = var.functions.runtime
     entry_point           = "notify"
-    service_account       = var.functions.build_service_account
+    service_account       = local.build_service_account
     environment_variables = { GOOGLE_NODE_RUN_SCRIPTS = "" }
 
     source {
@@ -82,17 +82,9 @@ resource "google_cloudfunctions2_function" "notify" {
     }
   }
 
-  event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = google_pubsub_topic.deployment_events.id
-    service_account_email = google_service_account.trigger.email
-    # A webhook answering 429/5xx rejects so Pub/Sub redelivers; a 4xx is logged and acknowledged.
-    retry_policy = "RETRY_POLICY_RETRY"
-  }
-
   depends_on = [
     google_project_service.apis,
+    time_sleep.iam_propagation,
     google_secret_manager_secret_iam_member.notify_webhook_accessor,
   ]
 }
@@ -105,4 +97,57 @@ resource "google_cloud_run_v2_service_iam_member" "notify_invoker" {
   name     = google_cloudfunctions2_function.notify[0].name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# Like the other event functions (pubsub.tf), notify is pushed to by a Terraform-owned subscription
+# with a dead-letter policy. A webhook answering 429/5xx makes the function reject, so Pub/Sub
+# redelivers with backoff; a 4xx is logged and acknowledged.
+resource "google_pubsub_subscription" "notify" {
+  count = local.notify_enabled ? 1 : 0
+
+  project                    = var.project_id
+  name                       = "cutover-notify"
+  topic                      = google_pubsub_topic.deployment_events.id
+  labels                     = var.labels
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s"
+
+  push_config {
+    push_endpoint = "${google_cloudfunctions2_function.notify[0].service_config[0].uri}/${google_pubsub_topic.deployment_events.id}"
+
+    oidc_token {
+      service_account_email = google_service_account.trigger.email
+      audience              = google_cloudfunctions2_function.notify[0].service_config[0].uri
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter.id
+    max_delivery_attempts = var.max_delivery_attempts
+  }
+
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [
+    time_sleep.iam_propagation,
+    google_cloud_run_v2_service_iam_member.notify_invoker,
+    google_pubsub_topic_iam_member.dead_letter_publisher,
+  ]
+}
+
+# The Pub/Sub service agent acknowledges dead-lettered messages on the source subscription.
+resource "google_pubsub_subscription_iam_member" "notify_dead_letter_subscriber" {
+  count = local.notify_enabled ? 1 : 0
+
+  project      = var.project_id
+  subscription = google_pubsub_subscription.notify[0].name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent
 }

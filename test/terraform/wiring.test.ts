@@ -77,10 +77,16 @@ describe('terraform wiring', () => {
     expect(byEntry).toEqual({
       provisionGreen: ['gcr'],
       advanceRelease: ['deployment_events'],
-      notify: ['deployment_events'],
       rollback: ['rollback_requests'],
       revertOnAlert: ['alert_incidents'],
     });
+    // notify (off by default) has its own subscription, dead-lettered like the others.
+    const notify = mod.resources.google_pubsub_subscription?.notify ?? {};
+    expect(notify.topic).toBe('${google_pubsub_topic.deployment_events.id}');
+    expect(first(notify.push_config).push_endpoint).toBe(
+      '${google_cloudfunctions2_function.notify[0].service_config[0].uri}/${google_pubsub_topic.deployment_events.id}',
+    );
+    expect(first(notify.dead_letter_policy).dead_letter_topic).toBe('${google_pubsub_topic.dead_letter.id}');
   });
 
   it('dead-letters every push subscription and retries with backoff', () => {

@@ -9,7 +9,7 @@ import type {
   ServicePlatform,
   ServiceView,
 } from '../../ports/service-platform.js';
-import { grpcCode, toCutoverError } from './grpc-errors.js';
+import { grpcCode, serverMessage, toCutoverError } from './grpc-errors.js';
 import { operationError } from './cloud-run-operation-errors.js';
 import { NO_GAX_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import {
@@ -123,8 +123,11 @@ export class CloudRunPlatform implements ServicePlatform {
       if (!created || created === before || !ours)
         throw toCutoverError('UpdateService', error, name);
       // Still starting is not a failure: the tick checks the candidate's readiness.
-      const revision = await this.revision(name, shortRevision(created));
-      failure = revision?.state === 'failed' ? revision.detail : null;
+      // Code 9 is Cloud Run's own word that this revision cannot serve ("Revision '…' is not ready
+      // and cannot serve traffic. The user-provided container failed to start…").
+      const refused = grpcCode(error) === status.FAILED_PRECONDITION ? serverMessage(error) : null;
+      const revision = refused ? null : await this.revision(name, shortRevision(created));
+      failure = refused ?? (revision?.state === 'failed' ? revision.detail : null);
     }
     const revision = shortRevision(service.latestCreatedRevision ?? '');
     if (!revision)
