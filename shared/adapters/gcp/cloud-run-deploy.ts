@@ -1,5 +1,6 @@
 import type { ServiceChange } from '../../ports/service-platform.js';
 import type { ServiceRecord } from '../../schemas/release.js';
+import type { RunService } from './cloud-run-mapping.js';
 
 /** `value` with every string equal to `from` replaced by `to`, at any depth. */
 function replaced<T>(value: T, from: string, to: string): T {
@@ -29,4 +30,23 @@ export function renamedChange(
     traffic: change.traffic.map((t) => (t.revision === asked ? { ...t, revision: actual } : t)),
     record: replaced<ServiceRecord>(change.record, asked, actual),
   };
+}
+
+const LATEST_TARGET = new Set<unknown>(['TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', 1]);
+
+/**
+ * The service's traffic with every LATEST target pinned to the revision it resolves to now
+ * (`latestReadyRevision`), for the deploy's body. A service created without a traffic block
+ * (terraform's first apply, `gcloud run deploy`) serves 100% LATEST, and a deploy that sends that
+ * back would give the candidate every user the moment it is ready, before any smoke test. A
+ * LATEST target with no ready revision serves nothing and is dropped.
+ */
+export function pinnedTraffic(service: RunService): RunService['traffic'] {
+  const ready = service.latestReadyRevision;
+  const revision = ready ? ready.slice(ready.lastIndexOf('/') + 1) : null;
+  return (service.traffic ?? []).flatMap((t) => {
+    if (!LATEST_TARGET.has(t.type)) return [t];
+    if (!revision) return [];
+    return [{ ...t, type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const, revision }];
+  });
 }

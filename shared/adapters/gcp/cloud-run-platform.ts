@@ -21,7 +21,7 @@ import {
   toServiceView,
   type RunService,
 } from './cloud-run-mapping.js';
-import { renamedChange } from './cloud-run-deploy.js';
+import { pinnedTraffic, renamedChange } from './cloud-run-deploy.js';
 import { templateFrom } from './cloud-run-template.js';
 
 const REVISION_TARGET = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
@@ -99,7 +99,12 @@ export class CloudRunPlatform implements ServicePlatform {
     deploy: DeployRevision,
   ): Promise<{ service: RunService; revision: string; failure: string | null }> {
     const before = current.latestCreatedRevision ?? '';
-    const body: RunService = { ...current, etag, template: templateFrom(current.template, deploy) };
+    const body: RunService = {
+      ...current,
+      etag,
+      template: templateFrom(current.template, deploy),
+      traffic: pinnedTraffic(current),
+    };
     let failure: string | null = null;
     let service: RunService;
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renamedChange } from '../../../shared/adapters/gcp/cloud-run-deploy.js';
+import { pinnedTraffic, renamedChange } from '../../../shared/adapters/gcp/cloud-run-deploy.js';
 import type { ServiceChange } from '../../../shared/ports/service-platform.js';
 
 const IMAGE = 'us-docker.pkg.dev/p/r/i@sha256:2';
@@ -41,5 +41,31 @@ describe('renamedChange', () => {
 
   it('leaves a change alone when the platform kept the asked name', () => {
     expect(renamedChange(change, 'svc-r2').record).toBe(change.record);
+  });
+});
+
+describe('pinnedTraffic (the deploy body never sends LATEST back)', () => {
+  const name = 'projects/p/locations/l/services/svc';
+  it('pins a LATEST target to the revision it serves now, so the candidate gets no user', () => {
+    expect(
+      pinnedTraffic({
+        latestReadyRevision: `${name}/revisions/svc-00001-abc`,
+        traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }],
+      }),
+    ).toEqual([
+      { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', percent: 100, revision: 'svc-00001-abc' },
+    ]);
+  });
+
+  it('keeps revision targets and their tags as they are; drops LATEST when nothing is ready', () => {
+    const revision = {
+      type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const,
+      revision: 'svc-00001-abc',
+      percent: 100,
+      tag: 'blue',
+    };
+    expect(
+      pinnedTraffic({ latestReadyRevision: '', traffic: [revision, { type: 1, percent: 0 }] }),
+    ).toEqual([revision]);
   });
 });
