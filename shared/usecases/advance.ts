@@ -10,6 +10,7 @@ import type { Deps } from './deps.js';
 import { smokePhase } from './smoke-test.js';
 import { templateChangeDecision } from './template-change.js';
 import { overdue } from '../domain/progress.js';
+import { deployInFlight } from './deploy-in-flight.js';
 
 type Shifting = Extract<Release, { phase: 'shifting' }>;
 
@@ -82,6 +83,8 @@ async function nextInput(
       // means it was interrupted (crash, timeout). A missing or failed revision then is not a
       // judgement of the image: the release ends aborted and the image may be released again.
       const revision = await deps.platform().revision(config.service, active.candidate.revision);
+      if (!revision && (await deployInFlight(deps, config, record.stable.revision, active, view)))
+        return null;
       if (revision?.state === 'pending') return null;
       if (revision?.state === 'ready') return { type: 'candidate-ready', releaseId: active.id };
       const why = revision

@@ -148,7 +148,9 @@ describe('each rollback trigger ends with 100% on the stable revision', () => {
     const record = (await h.view()).record!;
     expect(record.release).toMatchObject({ phase: 'rolled-back', trigger: 'provision-failed' });
     const reason = record.release && 'reason' in record.release ? record.release.reason : '';
-    expect(reason).toContain('is not ready and cannot serve traffic. The user-provided container');
+    expect(reason).toMatch(
+      /is not ready( and cannot serve traffic)?\. The user-provided container/,
+    );
     expect(reason).toContain('exited with status 1');
     expect(record.failedImages).toEqual([`${REPO}@${digestOf(2)}`]);
     expect(await h.split()).toEqual({ [blue]: 100 });

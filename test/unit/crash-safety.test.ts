@@ -94,6 +94,34 @@ describe('a crash during provisioning', () => {
   });
 });
 
+describe('a tick while the provisioning delivery is between its deploy and its write', () => {
+  it('waits: the new revision runs the candidate image though the record names it as asked', async () => {
+    const { deps, platform, clock } = setup();
+    // Provisioning as the Cloud Run adapter writes it: the deploy carries the record, which names
+    // the candidate as asked; Cloud Run named the revision otherwise, and the write renaming it in
+    // the record has not happened yet.
+    const view = await platform.get(SERVICE);
+    const started = transition(
+      view.record ?? initialRecord({ revision: 'leakage-00001-abc', image: V1 }),
+      { type: 'push', releaseId: 'r1', image: V2, tag: '2.0.0' },
+      { config, now: clock.now() },
+    );
+    const asked = started.record.release!.candidate.revision;
+    const command = started.commands.find((c) => c.kind === 'update-service')!;
+    if (command.kind !== 'update-service' || !command.deploy) throw new Error('no deploy');
+    await platform.update(view, {
+      traffic: [{ revision: 'leakage-00001-abc', percent: 100, tag: 'blue' }],
+      deploy: { ...command.deploy, revision: 'leakage-00002-xyz' },
+      record: started.record,
+    });
+    clock.advance(60_000);
+    await advanceService(deps, config, {}, { kind: 'tick', slot: clock.now().toISOString() });
+    const record = (await platform.get(SERVICE)).record!;
+    expect(record.release).toMatchObject({ phase: 'provisioning', candidate: { revision: asked } });
+    expect(record.failedImages).toEqual([]);
+  });
+});
+
 describe('the no-progress deadline', () => {
   const record = initialRecord({ revision: 'leakage-00001-abc', image: V1 });
   const T0 = new Date('2026-12-01T10:00:00Z');

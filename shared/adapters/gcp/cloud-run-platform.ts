@@ -75,7 +75,9 @@ export class CloudRunPlatform implements ServicePlatform {
     }
     const current = this.raw.get(view) ?? (await this.getService(view.name));
     if (!change.deploy) return this.write(view.name, current, view.etag, change);
-    const deployed = await this.deploy(view.name, current, view.etag, change.deploy);
+    // The deploy carries the record (the release provisioning), so a tick between the deploy and
+    // the write after it sees the release it belongs to, not a revision nobody asked for.
+    const deployed = await this.deploy(view.name, current, view.etag, change.deploy, change.record);
     const renamed = renamedChange(change, deployed.revision);
     if (deployed.failure === null)
       return this.write(view.name, deployed.service, deployed.service.etag ?? '', renamed);
@@ -97,11 +99,13 @@ export class CloudRunPlatform implements ServicePlatform {
     current: RunService,
     etag: string,
     deploy: DeployRevision,
+    record: ServiceChange['record'],
   ): Promise<{ service: RunService; revision: string; failure: string | null }> {
     const before = current.latestCreatedRevision ?? '';
     const body: RunService = {
       ...current,
       etag,
+      annotations: mergeRecord(current.annotations, record),
       template: templateFrom(current.template, deploy),
       traffic: pinnedTraffic(current),
     };
