@@ -20,6 +20,7 @@ import * as s from './scenarios.js';
 import { divertStdout } from './stdout-diversion.js';
 import { ServedSplit, SteadyTraffic, measureServed } from './traffic.js';
 import { VersionColors } from './version-colors.js';
+import { logsReady } from './logs-ready.js';
 
 export type { DemoOutcome, DemoResult } from './outcome.js';
 
@@ -128,6 +129,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       startupMs: elapsed(),
     });
 
+    if (service.shadow.enabled) {
+      const bucket = service.colors.blue.env[service.shadow.bucketEnv];
+      if (bucket)
+        await logsReady(
+          running.emulator.storage,
+          { bucket, prefix: service.shadow.prefix, needed: service.shadow.minSamples },
+          (ms) => sleep(ms, options.signal),
+          LOGS_TIMEOUT_MS,
+        );
+    }
     const driver = new ScenarioDriver(scenario, {
       push: async (tag, knobs) => {
         const pushed = await running.pushImage(tag, knobs);
@@ -243,6 +254,9 @@ function stepOf(event: DeploymentEvent, steps: number[]): string | null {
 
 class Interrupted extends Error {}
 class DemoTimeout extends Error {}
+
+/** How long the demo waits for blue's first inference logs before it pushes. */
+const LOGS_TIMEOUT_MS = 30_000;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((done) => {
