@@ -7,6 +7,7 @@ import { advanceService } from '../shared/usecases/advance.js';
 import { tickServices } from '../shared/usecases/tick.js';
 import { logOutcome } from '../shared/usecases/log-outcome.js';
 import { applyInput } from '../shared/usecases/revert.js';
+import { retryImage } from '../shared/usecases/retry.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';
 import { traceField } from './trace.js';
@@ -68,6 +69,13 @@ export async function advanceRelease(event: CloudEvent<unknown>): Promise<void> 
           const type = ev.type.slice('operator.'.length) as 'promote' | 'pause' | 'resume';
           return applyInput(deps, config, { type, requestedBy: ev.requestedBy }, delivery);
         }
+        case 'operator.retry':
+          return retryImage(
+            deps,
+            config,
+            { requestedBy: ev.requestedBy, ...(ev.image === undefined ? {} : { image: ev.image }) },
+            delivery,
+          );
         default:
           throw new Error(`unreachable: ${ev.type}`);
       }

@@ -16,6 +16,7 @@ import { startRelease } from './release-start.js';
 import { startTemplateRelease } from './release-template.js';
 import { recordActor } from './release-actors.js';
 import { undoPromotion } from './release-undo.js';
+import { retryRelease } from './release-retry.js';
 
 export { activeRelease } from './release-input.js';
 export type { MachineContext, ReleaseInput, Transition } from './release-input.js';
@@ -56,6 +57,7 @@ function dispatch(record: ServiceRecord, input: ReleaseInput, ctx: MachineContex
   if (input.type === 'rollback-container') return rollbackContainer(record, input, ctx);
   if (input.type === 'template-change') return startTemplateRelease(record, input, ctx);
   if (input.type === 'undo') return undoPromotion(record, input, ctx);
+  if (input.type === 'retry') return retryRelease(record, input, ctx);
 
   const active = activeRelease(record);
   if (!active)
