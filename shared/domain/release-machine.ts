@@ -17,6 +17,7 @@ import { startTemplateRelease } from './release-template.js';
 import { recordActor } from './release-actors.js';
 import { undoPromotion } from './release-undo.js';
 import { retryRelease } from './release-retry.js';
+import { settleHeld } from './release-held.js';
 
 export { activeRelease } from './release-input.js';
 export type { MachineContext, ReleaseInput, Transition } from './release-input.js';
@@ -41,7 +42,8 @@ export function transition(
   input: ReleaseInput,
   ctx: MachineContext,
 ): Transition {
-  return stampProgress(recordActor(record, input, dispatch(record, input, ctx), ctx.now), ctx.now);
+  const acted = recordActor(record, input, dispatch(record, input, ctx), ctx.now);
+  return stampProgress(settleHeld(record, input, acted), ctx.now);
 }
 
 /** Every change of an active release (phase, verdict, operator action) is progress. */
