@@ -113,15 +113,20 @@ export function settleHeld(
   result: Transition,
 ): Transition {
   const held = result.record.held ?? null;
-  if (!held || result.ignored !== null || before.held === undefined || before.held === null)
-    return result;
-  const active = activeRelease(result.record);
+  if (!held || result.ignored !== null || !before.held) return result;
   const done =
-    input.type === held.request.type || (held.request.type !== 'rollback-container' && !active);
+    input.type === held.request.type ||
+    (held.request.type !== 'rollback-container' && !activeRelease(result.record));
   if (!done) return result;
-  const id = holdId(held.request);
+  return { ...result, record: letGo(result.record) };
+}
+
+/** The record without its held request and the hold that request put on the active release. */
+export function letGo(record: ServiceRecord): ServiceRecord {
+  const active = activeRelease(record);
+  const id = record.held ? holdId(record.held.request) : null;
   const release = active?.holds?.some((h) => h.id === id)
     ? { ...active, holds: active.holds.filter((h) => h.id !== id) }
-    : result.record.release;
-  return { ...result, record: { ...result.record, release, held: null } };
+    : record.release;
+  return { ...record, release, held: null };
 }

@@ -1,7 +1,7 @@
 import { silentRevision, type RevisionMetrics } from '../domain/measurement.js';
 import { activeRelease, transition } from '../domain/release-machine.js';
 import type { MachineContext, ReleaseInput, Transition } from '../domain/release-input.js';
-import { heldInput } from '../domain/release-held.js';
+import { heldInput, letGo } from '../domain/release-held.js';
 import { PermanentError } from '../errors.js';
 import { holdFailedRequest } from './held-request.js';
 import type { ServiceConfig } from '../schemas/config.js';
@@ -75,7 +75,7 @@ function retryHeld(record: ServiceRecord, held: HeldRequest, ctx: MachineContext
   const result = transition(record, heldInput(held), ctx);
   if (result.ignored === null) return result;
   return {
-    record: { ...record, held: null },
+    record: letGo(record),
     commands: [],
     ignored: null,
     summary: `the held ${held.request.type} by ${held.requestedBy} no longer applies: ${result.ignored}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { heldInput, holdRequest } from '../../shared/domain/release-held.js';
+import { heldInput, holdRequest, letGo } from '../../shared/domain/release-held.js';
 import { initialRecord, transition } from '../../shared/domain/release-machine.js';
 import type { ServiceRecord } from '../../shared/schemas/release.js';
 
@@ -63,6 +63,20 @@ describe('a held request', () => {
     const paused = transition(record, heldInput(record.held!), ctx).record;
     expect(paused.held).toBeNull();
     expect(paused.release).toMatchObject({ phase: 'shifting', paused: true, holds: [] });
+  });
+
+  it('let go (it no longer applies), it takes its hold with it and leaves other holds', () => {
+    const record = held({ type: 'pause' }).record;
+    const incident = {
+      id: 'incident:i1',
+      reason: 'incident i1 on the stable',
+      since: now.toISOString(),
+    };
+    const both = {
+      ...record,
+      release: { ...record.release!, holds: [...record.release!.holds!, incident] },
+    };
+    expect(letGo(both)).toMatchObject({ held: null, release: { holds: [incident] } });
   });
 
   it('a rollback or pause is let go when the release ends otherwise; a container rollback is not', () => {
