@@ -1,4 +1,6 @@
 import { parseRollbackRequest } from '../shared/schemas/inbound/rollback-request.js';
+import { retryTarget } from '../shared/domain/release-retry.js';
+import { DeploymentEvent } from '../shared/schemas/events.js';
 import type { ServiceRecord } from '../shared/schemas/release.js';
 import { awaitChange } from './await-outcome.js';
 import { gcloudDefaults, type GcloudDefaults } from './gcloud-defaults.js';
@@ -10,7 +12,10 @@ import { openTarget, requester, TargetError, type Target, type TargetOptions } f
 
 /** The manual actions the CLI (and the release page) can take. */
 export type ActionName =
-  'promote' | 'pause' | 'resume' | 'rollback' | 'rollback-container' | 'undo';
+  'promote' | 'pause' | 'resume' | 'rollback' | 'rollback-container' | 'undo' | 'retry';
+
+/** The actions advanceRelease carries out (published to the deployment-events topic). */
+const OPERATOR_EVENTS = new Set<ActionName>(['promote', 'pause', 'resume', 'retry']);
 
 export interface ActOptions extends TargetOptions {
   by?: string;
@@ -18,6 +23,8 @@ export interface ActOptions extends TargetOptions {
   /** false with `--no-wait`: publish and return. */
   wait?: boolean;
   timeout?: string;
+  /** `cutover retry --image`: the digest to release again (default: the newest failed one). */
+  image?: string;
 }
 
 /** What a command needs from outside; tests pass fakes. */
@@ -52,6 +59,8 @@ function inputOf(action: ActionName, by: string, reason: string): ManualInput | 
       return { type: 'undo', requestedBy: by, reason };
     case 'rollback-container':
       return null; // the domain needs the registry's rollback tag: the function decides
+    case 'retry':
+      return null; // refused up front by retryTarget; the function finds the tag
     default: {
       const unreachable: never = action;
       throw new Error(`unhandled action ${String(unreachable)}`);
@@ -83,6 +92,8 @@ function landed(
     case 'undo':
     case 'rollback-container':
       return r?.phase === 'rolled-back' ? `rolled back ${r.id}: ${r.reason}` : null;
+    case 'retry':
+      return r && r.id !== before?.release?.id ? `retrying ${r.candidate.image} as ${r.id}` : null;
     default: {
       const unreachable: never = action;
       throw new Error(`unhandled action ${String(unreachable)}`);
@@ -96,20 +107,32 @@ function stateOf(record: ServiceRecord | null): string {
   return `release ${r.id} is ${r.phase}${'paused' in r && r.paused ? ' (paused)' : ''}`;
 }
 
-async function publish(target: Target, action: ActionName, by: string, reason: string, now: Date) {
+async function publish(
+  target: Target,
+  action: ActionName,
+  by: string,
+  options: { reason: string; image?: string | undefined },
+  now: Date,
+) {
   const bus = target.adapters.bus();
-  if (action === 'promote' || action === 'pause' || action === 'resume') {
+  if (OPERATOR_EVENTS.has(action)) {
     const topic = target.topics.deploymentEvents;
-    const event = {
+    const event = DeploymentEvent.parse({
       type: `operator.${action}`,
       service: target.service,
       requestedBy: by,
       at: now.toISOString(),
-    };
+      ...(options.image === undefined ? {} : { image: options.image }),
+    });
     return bus.publish(topic, event, { type: event.type });
   }
   const mode = action === 'rollback' ? 'traffic' : action === 'undo' ? 'undo' : 'container';
-  const request = parseRollbackRequest({ service: target.service, mode, reason, requestedBy: by });
+  const request = parseRollbackRequest({
+    service: target.service,
+    mode,
+    reason: options.reason,
+    requestedBy: by,
+  });
   return bus.publish(target.topics.rollbackRequests, request);
 }
 
@@ -140,15 +163,24 @@ export async function act(
         else (ok ? env.io.out : env.io.err)(`${ok ? '' : 'cutover: '}${message}\n`);
       };
       const input = inputOf(action, by, reason);
-      const why = input
-        ? nothingToDo(input, before, target.config, target.service, env.pacer.now())
-        : null;
+      const why =
+        action === 'retry'
+          ? retryRefusal(before, target, options.image)
+          : input
+            ? nothingToDo(input, before, target.config, target.service, env.pacer.now())
+            : null;
       if (why) {
         say(false, `nothing changed: ${why}`, { outcome: 'nothing-to-do' });
         return 1;
       }
       if (action === 'undo') await assertUndoable(target, before);
-      const messageId = await publish(target, action, by, reason, env.pacer.now());
+      const messageId = await publish(
+        target,
+        action,
+        by,
+        { reason, image: options.image },
+        env.pacer.now(),
+      );
       if (options.wait === false) {
         say(true, `asked (${action}, message ${messageId}); not waiting for the outcome`, {
           messageId,
@@ -166,7 +198,7 @@ export async function act(
       if (seen.kind === 'timeout') {
         say(
           false,
-          `asked (message ${messageId}), but the record did not change within ${secs}: is the ${action === 'promote' || action === 'pause' || action === 'resume' ? 'advanceRelease' : 'rollback'} function running? See \`cutover status\` and its logs`,
+          `asked (message ${messageId}), but the record did not change within ${secs}: is the ${OPERATOR_EVENTS.has(action) ? 'advanceRelease' : 'rollback'} function running? See \`cutover status\` and its logs`,
           { messageId, outcome: 'timeout' },
         );
         return 2;
@@ -190,6 +222,21 @@ export async function act(
     },
     { json, io: env.io },
   );
+}
+
+/** Why a retry would change nothing (a release is active, nothing failed), or null. */
+function retryRefusal(
+  record: ServiceRecord | null,
+  target: Target,
+  image: string | undefined,
+): string | null {
+  if (
+    image !== undefined &&
+    !DeploymentEvent.safeParse({ type: 'operator.retry', service: target.service, image }).success
+  )
+    throw new TargetError(`--image ${image}: must be sha256: and 64 hex digits, or IMAGE@sha256:…`);
+  const found = retryTarget(record, image);
+  return found.kind === 'refused' ? found.reason : null;
 }
 
 /** Undo needs the previous stable still deployed; say so before asking for it. */

@@ -6,6 +6,7 @@ import { registerExplain } from './explain.js';
 import { registerLocal } from './local.js';
 import { registerLocalPush } from './local-push.js';
 import { registerOperator } from './operator.js';
+import { registerRetry } from './retry.js';
 import { registerRollback, registerUndo } from './rollback.js';
 import { registerStatus } from './status.js';
 import { registerUi } from './ui.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerRollback(program);
   registerOperator(program);
   registerUndo(program);
+  registerRetry(program);
   registerWait(program);
   registerValidate(program);
   registerUi(program);

@@ -54,7 +54,8 @@ const by = (who: string | null | undefined) => (who ? ` by ${who}` : '');
 
 /**
  * `cutover status` as text: the split as a bar and per revision, the release's phase and step,
- * the last verdict with each check's numbers against its limit, and the history.
+ * the last verdict with each check's numbers against its limit, what holds it (an incident, a
+ * person's request not carried out yet, with its fix), and the history.
  * `steps` (from the config) lets the step read "2/3"; without it only the percent shows.
  * `apiBase` (`https://DOMAIN/api`) adds each deployed version's URL (`…/api/v2`).
  */
@@ -115,6 +116,15 @@ export function renderStatus(
       );
       if ('lastVerdict' in r) lines.push(...verdictLines(r.lastVerdict, roles));
     }
+  }
+  for (const h of r && 'holds' in r ? (r.holds ?? []) : [])
+    lines.push(`hold      ${h.reason} (since ${h.since})`);
+  if (record.held) {
+    const { request, requestedBy, attempts, since, error, fix } = record.held;
+    lines.push(
+      `held      ${request.type} by ${requestedBy} not carried out yet (${attempts} attempts since ${since}): ${error}`,
+      `fix       ${fix}`,
+    );
   }
   const actions = record.actions ?? [];
   if (actions.length) lines.push('actions');

@@ -7,6 +7,8 @@ import { advanceService } from '../shared/usecases/advance.js';
 import { tickServices } from '../shared/usecases/tick.js';
 import { logOutcome } from '../shared/usecases/log-outcome.js';
 import { applyInput } from '../shared/usecases/revert.js';
+import { retryImage } from '../shared/usecases/retry.js';
+import { carryOut } from '../shared/usecases/held-request.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';
 import { traceField } from './trace.js';
@@ -62,12 +64,27 @@ export async function advanceRelease(event: CloudEvent<unknown>): Promise<void> 
       switch (ev.type) {
         case 'release.provisioned':
           return advanceService(deps, config, { releaseId: ev.releaseId, step: null }, delivery);
-        case 'operator.promote':
         case 'operator.pause':
+          return carryOut(
+            deps,
+            config,
+            { request: { type: 'pause' }, requestedBy: ev.requestedBy },
+            () =>
+              applyInput(deps, config, { type: 'pause', requestedBy: ev.requestedBy }, delivery),
+            delivery,
+          );
+        case 'operator.promote':
         case 'operator.resume': {
-          const type = ev.type.slice('operator.'.length) as 'promote' | 'pause' | 'resume';
+          const type = ev.type.slice('operator.'.length) as 'promote' | 'resume';
           return applyInput(deps, config, { type, requestedBy: ev.requestedBy }, delivery);
         }
+        case 'operator.retry':
+          return retryImage(
+            deps,
+            config,
+            { requestedBy: ev.requestedBy, ...(ev.image === undefined ? {} : { image: ev.image }) },
+            delivery,
+          );
         default:
           throw new Error(`unreachable: ${ev.type}`);
       }

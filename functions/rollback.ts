@@ -2,7 +2,13 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import { resolveServiceRef } from '../shared/domain/service-ref.js';
 import { parseRollbackRequest } from '../shared/schemas/inbound/rollback-request.js';
 import { logOutcome } from '../shared/usecases/log-outcome.js';
-import { applyInput, rollbackContainer, undoPromotion } from '../shared/usecases/revert.js';
+import {
+  applyContainerRollback,
+  applyInput,
+  containerRollbackInput,
+  undoPromotion,
+} from '../shared/usecases/revert.js';
+import { carryOut } from '../shared/usecases/held-request.js';
 import { reportFailure } from './report-failure.js';
 import { decodeMessage, runtime, settle } from './runtime.js';
 import { traceField } from './trace.js';
@@ -11,7 +17,8 @@ import { traceField } from './trace.js';
  * rollback (topic `cutover-rollback-requests`): `{service, mode, reason, requestedBy}` from a
  * person or a tool. traffic: 100% to the stable revision. container: the newest `rollback-*`
  * tag of the image, deployed at 100%, then terraform.sync-requested. undo: after a promotion,
- * 100% back on the stable it replaced.
+ * 100% back on the stable it replaced. A rollback Google refuses permanently holds the release
+ * and is retried every tick (held-request.ts).
  */
 export async function rollback(event: CloudEvent<unknown>): Promise<void> {
   const deps = runtime();
@@ -36,12 +43,30 @@ export async function rollback(event: CloudEvent<unknown>): Promise<void> {
     const config = match.service;
     const who = { reason: request.reason, requestedBy: request.requestedBy };
     const delivery = { kind: 'message' as const, id: message.delivery.messageId };
-    const outcome = await reportFailure(deps, config.service, () => {
+    const outcome = await reportFailure(deps, config.service, async () => {
       switch (request.mode) {
         case 'traffic':
-          return applyInput(deps, config, { type: 'rollback-traffic', ...who }, delivery);
-        case 'container':
-          return rollbackContainer(deps, config, who, delivery);
+          return carryOut(
+            deps,
+            config,
+            {
+              request: { type: 'rollback-traffic', reason: who.reason },
+              requestedBy: who.requestedBy,
+            },
+            () => applyInput(deps, config, { type: 'rollback-traffic', ...who }, delivery),
+            delivery,
+          );
+        case 'container': {
+          const input = await containerRollbackInput(deps, config, who);
+          const { requestedBy, ...request } = input;
+          return carryOut(
+            deps,
+            config,
+            { request, requestedBy },
+            () => applyContainerRollback(deps, config, input, delivery),
+            delivery,
+          );
+        }
         case 'undo':
           return undoPromotion(deps, config, who, delivery);
         default: {

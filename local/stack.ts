@@ -97,6 +97,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const emulator = await startEmulator({
       stateFile: join(stateDir, 'emulator.json'),
+      // Messages left unacknowledged by the last run wait until the functions listen again.
+      holdRedelivery: true,
       ...(options.emulatorPort ? { port: options.emulatorPort } : {}),
     });
     stops.push(() => emulator.close());
@@ -145,6 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
     }
     await createTriggers(pubsub, functions.urls, webhook.password);
+    emulator.pubsub.resume();
 
     const topics = topicNames(project);
     const scheduler = new Scheduler({

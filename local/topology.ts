@@ -54,7 +54,8 @@ export async function createTopics(pubsub: PubSub): Promise<void> {
  * The functions' triggers, as terraform/functions.tf gives them through Eventarc: one push
  * subscription per topic to the function's URL, with a retry backoff (short, locally) and a
  * dead-letter topic after 5 attempts; the alert topic pushes the plain envelope to revertOnAlert
- * with the webhook password as `auth_token`. A pull subscription keeps the dead letters.
+ * with the webhook password as `auth_token`. A pull subscription keeps the dead letters. A
+ * subscription the emulator kept from the last run is pointed at this run's URLs.
  */
 export async function createTriggers(
   pubsub: PubSub,
@@ -65,17 +66,21 @@ export async function createTriggers(
   for (const t of TRIGGERS) {
     const url = new URL(urls[t.fn]);
     if (t.envelope) url.searchParams.set('auth_token', webhookPassword);
+    const pushConfig = {
+      pushEndpoint: url.toString(),
+      ...(t.envelope ? { attributes: { 'x-cutover-format': 'envelope' } } : {}),
+    };
+    const topic = pubsub.topic(TOPIC_IDS[t.topic]);
     await ignoreExisting(
-      pubsub.topic(TOPIC_IDS[t.topic]).createSubscription(`cutover-${t.fn}`, {
-        pushConfig: {
-          pushEndpoint: url.toString(),
-          ...(t.envelope ? { attributes: { 'x-cutover-format': 'envelope' } } : {}),
-        },
+      topic.createSubscription(`cutover-${t.fn}`, {
+        pushConfig,
         ackDeadlineSeconds: 120,
         retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 10 } },
         deadLetterPolicy: { deadLetterTopic, maxDeliveryAttempts: 5 },
       }),
     );
+    // A subscription kept from the last run still points at that run's function ports.
+    await pubsub.subscription(`cutover-${t.fn}`).modifyPushConfig(pushConfig);
   }
   await ignoreExisting(
     pubsub.topic(TOPIC_IDS.deadLetter).createSubscription('cutover-dead-letter'),

@@ -13,7 +13,7 @@ import type { EmulatorContext } from './faults.js';
 import { createMonitoring } from './monitoring.js';
 import type { MonitoringState } from './monitoring.js';
 import { createPubsub } from './pubsub.js';
-import type { PubsubState } from './pubsub.js';
+import type { PubsubState, PubsubStateDocument } from './pubsub.js';
 import { EmulatorServer } from './server.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { StorageHttp } from './storage-http.js';
@@ -23,8 +23,16 @@ export interface StartEmulatorOptions {
   /** 0 or absent: any free port. */
   port?: number;
   clock?: Clock;
-  /** JSON file the Run, Artifact Registry and Storage state is loaded from at start and written to after every change. */
+  /**
+   * JSON file the Run, Artifact Registry, Storage and Pub/Sub state (topics, subscriptions,
+   * unacknowledged messages) is loaded from at start and written to after every change.
+   */
   stateFile?: string;
+  /**
+   * True: restored push messages wait for `pubsub.resume()` (the local stack calls it once its
+   * functions listen again and the subscriptions point at them). Default: redelivered at start.
+   */
+  holdRedelivery?: boolean;
   /**
    * Where Artifact Registry notifications go (topic `projects/P/topics/gcr`). Defaults to the emulated
    * Pub/Sub (NOT_FOUND, ignored by AR's best-effort calls, while topic `gcr` does not exist). Tests
@@ -68,12 +76,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       run: run.state.exportState(),
       registry: registry.state.exportState(),
       storage: storage.exportState(),
+      pubsub: pubsub.state.exportState(),
     });
   };
 
   // ── more API modules: create them here with `ctx` and add `server.add(module.services)` below ──
   const monitoring = createMonitoring(ctx);
-  const pubsub = createPubsub(ctx);
+  const pubsub = createPubsub(ctx, persist);
   const publish: Publisher = options.publish ?? pubsub.state.publish;
   const run = createCloudRun(ctx, persist);
   const registry = createArtifactRegistry(
@@ -95,8 +104,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       registry.state.importState(document.registry as ArtifactRegistryStateDocument);
     }
     if (document.storage) storage.importState(document.storage as StorageStateDocument);
+    if (document.pubsub) pubsub.state.importState(document.pubsub as PubsubStateDocument);
   }
   loaded = true;
+  if (!options.holdRedelivery) pubsub.state.resume();
   const port = await server.listen(options.port ?? 0);
   const storageHost = await storageHttp.listen(0);
   return {

@@ -16,6 +16,41 @@ export interface OutgoingMessage {
 
 const DELETED_TOPIC = '_deleted-topic_';
 
+/** A message a subscription has not acknowledged, as the state file keeps it. */
+export interface SavedMessage {
+  messageId: string;
+  topic: string;
+  /** base64 */
+  data: string;
+  attributes: Record<string, string>;
+  publishTime: string;
+  orderingKey?: string;
+  attempts: number;
+}
+
+/**
+ * What survives a restart, as real Pub/Sub is durable: topics, subscriptions, and every message a
+ * subscription has not acknowledged (with its delivery attempts), plus the next message id so ids
+ * stay unique (subscribers dedupe on them). The log `published()` reads is not kept.
+ */
+export interface PubsubStateDocument {
+  nextId: number;
+  topics: Array<{ name: string; labels: Record<string, string> }>;
+  subscriptions: Array<{ record: SubscriptionRecord; unacked: SavedMessage[] }>;
+}
+
+const save = (msg: StoredMessage, attempts: number): SavedMessage => ({
+  ...msg,
+  data: msg.data.toString('base64'),
+  publishTime: msg.publishTime.toISOString(),
+  attempts,
+});
+const load = ({ attempts: _attempts, ...m }: SavedMessage): StoredMessage => ({
+  ...m,
+  data: Buffer.from(m.data, 'base64'),
+  publishTime: new Date(m.publishTime),
+});
+
 /**
  * Topics, subscriptions and message fan-out. A message reaches the subscriptions that exist when
  * it is published (as real); push subscriptions get it through PushDeliveries, pull
@@ -25,12 +60,96 @@ export class PubsubBroker {
   private readonly topics = new Map<string, { name: string; labels: Record<string, string> }>();
   private readonly subs = new Map<string, { record: SubscriptionRecord; queue?: PullQueue }>();
   private readonly log = new Map<string, StoredMessage[]>();
+  /** Per push subscription: messages not acknowledged yet, by id, with the attempts made. */
+  private readonly unacked = new Map<
+    string,
+    Map<string, { msg: StoredMessage; attempts: number }>
+  >();
+  /** Restored push messages waiting for `resume()`. */
+  private restored: Array<{ record: SubscriptionRecord; msg: StoredMessage; attempts: number }> =
+    [];
   private nextId = 1;
-  readonly deliveries = new PushDeliveries((sub, msg, attempts) =>
-    this.deadLetter(sub, msg, attempts),
+  readonly deliveries = new PushDeliveries(
+    (sub, msg, attempts) => this.deadLetter(sub, msg, attempts),
+    {
+      failed: (sub, msg, attempt) => {
+        const entry = this.unacked.get(sub.name)?.get(msg.messageId);
+        if (entry) entry.attempts = attempt;
+        this.changed();
+      },
+      settled: (sub, msg) => {
+        this.unacked.get(sub.name)?.delete(msg.messageId);
+        this.changed();
+      },
+    },
   );
 
-  constructor(private readonly clock: Clock) {}
+  /** `changed` is called after every change of what `exportState` returns. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly changed: () => void = () => undefined,
+  ) {}
+
+  exportState(): PubsubStateDocument {
+    return {
+      nextId: this.nextId,
+      topics: [...this.topics.values()],
+      subscriptions: [...this.subs.values()].map(({ record, queue }) => ({
+        record,
+        unacked: queue
+          ? queue.unacked().map((u) => save(u.msg, u.attempts))
+          : [...(this.unacked.get(record.name)?.values() ?? [])].map((u) =>
+              save(u.msg, u.attempts),
+            ),
+      })),
+    };
+  }
+
+  /**
+   * Loads a state file's document into an empty broker. Pull backlogs are available at once;
+   * push messages are redelivered from `resume()`, once their endpoints are reachable again.
+   */
+  importState(document: PubsubStateDocument): void {
+    this.nextId = Math.max(this.nextId, document.nextId);
+    for (const topic of document.topics) this.topics.set(topic.name, topic);
+    for (const { record, unacked } of document.subscriptions) {
+      const queue = this.register(record);
+      for (const saved of unacked) {
+        const msg = load(saved);
+        if (queue) queue.add(msg, saved.attempts);
+        else {
+          this.track(record, msg, saved.attempts);
+          this.restored.push({ record, msg, attempts: saved.attempts });
+        }
+      }
+    }
+  }
+
+  /** Starts redelivering the push messages restored by `importState`. */
+  resume(): void {
+    for (const { record, msg, attempts } of this.restored.splice(0))
+      this.deliveries.start(record, msg, attempts);
+  }
+
+  /** Points a push subscription at another endpoint (ModifyPushConfig); pending deliveries follow. */
+  modifyPushConfig(
+    name: string | undefined,
+    config: { push_endpoint?: string; attributes?: Record<string, string> } | undefined,
+  ): void {
+    const { record } = this.entry(name);
+    const endpoint = config?.push_endpoint || undefined;
+    if (Boolean(endpoint) !== Boolean(record.pushEndpoint))
+      throw new RpcError(
+        grpc.status.UNIMPLEMENTED,
+        'the emulator does not turn a push subscription into a pull one or back',
+      );
+    if (endpoint && !/^https?:\/\//.test(endpoint))
+      throw new RpcError(grpc.status.INVALID_ARGUMENT, `invalid push_endpoint "${endpoint}"`);
+    if (endpoint) record.pushEndpoint = endpoint;
+    record.pushAttributes = { ...(config?.attributes ?? {}) };
+    record.wire = { ...record.wire, push_config: config ?? {} };
+    this.changed();
+  }
 
   createTopic(name: string | undefined, labels: Record<string, string> = {}) {
     parseName(name, 'topics');
@@ -38,6 +157,7 @@ export class PubsubBroker {
       throw new RpcError(grpc.status.ALREADY_EXISTS, `Topic already exists: ${name}`);
     const topic = { name: name!, labels };
     this.topics.set(topic.name, topic);
+    this.changed();
     return topic;
   }
 
@@ -58,6 +178,7 @@ export class PubsubBroker {
     this.topics.delete(name!);
     for (const { record } of this.subs.values())
       if (record.topic === name) record.topic = DELETED_TOPIC;
+    this.changed();
   }
 
   /** A full topic name, or a bare topic id when exactly one topic has it. */
@@ -90,9 +211,14 @@ export class PubsubBroker {
       if (record.topic !== name) continue;
       for (const msg of stored) {
         if (queue) queue.add(msg);
-        else this.deliveries.start(record, msg);
+        else this.track(record, msg, 0);
       }
     }
+    // Durable before it is acknowledged to the publisher, as real.
+    this.changed();
+    for (const { record, queue } of this.subs.values())
+      if (record.topic === name && !queue)
+        for (const msg of stored) this.deliveries.start(record, msg);
     return stored.map((m) => m.messageId);
   }
 
@@ -112,11 +238,28 @@ export class PubsubBroker {
       throw new RpcError(grpc.status.ALREADY_EXISTS, `Subscription already exists: ${record.name}`);
     this.getTopic(record.topic);
     if (record.deadLetter) this.getTopic(record.deadLetter.topic);
+    this.register(record);
+    this.changed();
+    return record;
+  }
+
+  private register(record: SubscriptionRecord): PullQueue | undefined {
     const queue = record.pushEndpoint
       ? undefined
-      : new PullQueue(record, this.clock, (s, m, n) => this.deadLetter(s, m, n));
+      : new PullQueue(
+          record,
+          this.clock,
+          (s, m, n) => this.deadLetter(s, m, n),
+          () => this.changed(),
+        );
     this.subs.set(record.name, queue ? { record, queue } : { record });
-    return record;
+    return queue;
+  }
+
+  private track(record: SubscriptionRecord, msg: StoredMessage, attempts: number): void {
+    const pending = this.unacked.get(record.name) ?? new Map();
+    pending.set(msg.messageId, { msg, attempts });
+    this.unacked.set(record.name, pending);
   }
 
   getSubscription(name: string | undefined): SubscriptionRecord {
@@ -126,6 +269,8 @@ export class PubsubBroker {
   deleteSubscription(name: string | undefined): void {
     this.entry(name).record.active = false;
     this.subs.delete(name!);
+    this.unacked.delete(name!);
+    this.changed();
   }
 
   /** The pull backlog of a subscription; FAILED_PRECONDITION for a push subscription. */

@@ -8,6 +8,12 @@ export type DeadLetterSink = (
   attempts: number,
 ) => Promise<void>;
 
+/** What the broker keeps of a push delivery: its failed attempts and its end (ack or dead letter). */
+export interface DeliveryTracker {
+  failed(sub: SubscriptionRecord, msg: StoredMessage, attempt: number): void;
+  settled(sub: SubscriptionRecord, msg: StoredMessage): void;
+}
+
 /**
  * Push delivery: one independent task per (subscription, message), so a slow endpoint never
  * blocks other messages. A failed attempt is retried after an exponential backoff
@@ -22,13 +28,19 @@ export class PushDeliveries {
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly stop = new AbortController();
 
-  constructor(private readonly deadLetter: DeadLetterSink) {}
+  constructor(
+    private readonly deadLetter: DeadLetterSink,
+    private readonly tracker: DeliveryTracker = {
+      failed: () => undefined,
+      settled: () => undefined,
+    },
+  ) {}
 
-  /** Starts delivering `msg` to a push subscription. */
-  start(sub: SubscriptionRecord, msg: StoredMessage): void {
+  /** Starts delivering `msg` to a push subscription; `attempts` already made (restored after a restart). */
+  start(sub: SubscriptionRecord, msg: StoredMessage, attempts = 0): void {
     if (this.stop.signal.aborted) return;
     this.pending += 1;
-    void this.run(sub, msg).finally(() => {
+    void this.run(sub, msg, attempts).finally(() => {
       this.pending -= 1;
       if (this.pending === 0) this.waiters.splice(0).forEach((resolve) => resolve());
     });
@@ -40,7 +52,10 @@ export class PushDeliveries {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Cancels backoff timers and in-flight requests; pending deliveries end unacknowledged. */
+  /**
+   * Cancels backoff timers and in-flight requests; pending deliveries end unacknowledged (and stay
+   * in the broker's state, to be redelivered after a restart).
+   */
   close(): void {
     this.stop.abort();
     for (const [timer, wake] of this.timers) {
@@ -50,12 +65,15 @@ export class PushDeliveries {
     this.timers.clear();
   }
 
-  private async run(sub: SubscriptionRecord, msg: StoredMessage): Promise<void> {
-    for (let attempt = 1; sub.active && !this.stop.signal.aborted; attempt++) {
-      if (await pushOnce(sub, msg, attempt, this.stop.signal)) return;
+  private async run(sub: SubscriptionRecord, msg: StoredMessage, made: number): Promise<void> {
+    for (let attempt = made + 1; sub.active && !this.stop.signal.aborted; attempt++) {
+      const acked = await pushOnce(sub, msg, attempt, this.stop.signal);
+      if (this.stop.signal.aborted) return;
+      if (acked) return this.tracker.settled(sub, msg);
+      this.tracker.failed(sub, msg, attempt);
       if (sub.deadLetter && attempt >= sub.deadLetter.maxDeliveryAttempts) {
-        if (!this.stop.signal.aborted) await this.deadLetter(sub, msg, attempt);
-        return;
+        await this.deadLetter(sub, msg, attempt);
+        return this.tracker.settled(sub, msg);
       }
       await this.sleep(Math.min(sub.maxBackoffMs, sub.minBackoffMs * 2 ** (attempt - 1)));
     }

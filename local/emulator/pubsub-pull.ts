@@ -24,10 +24,17 @@ export class PullQueue {
     private readonly sub: SubscriptionRecord,
     private readonly clock: Clock,
     private readonly deadLetter: DeadLetterSink,
+    private readonly changed: () => void = () => undefined,
   ) {}
 
-  add(msg: StoredMessage): void {
-    this.entries.push({ msg, attempts: 0, leaseUntil: 0 });
+  /** Queues a message; `attempts` already made (a message restored after a restart). */
+  add(msg: StoredMessage, attempts = 0): void {
+    this.entries.push({ msg, attempts, leaseUntil: 0 });
+  }
+
+  /** The messages not acknowledged yet, with their attempts (leases end with a restart). */
+  unacked(): Array<{ msg: StoredMessage; attempts: number }> {
+    return this.entries.map(({ msg, attempts }) => ({ msg, attempts }));
   }
 
   async pull(max: number): Promise<Array<Record<string, unknown>>> {
@@ -40,6 +47,7 @@ export class PullQueue {
       if (dl && entry.attempts >= dl.maxDeliveryAttempts) {
         this.remove(entry);
         await this.deadLetter(this.sub, entry.msg, entry.attempts);
+        this.changed();
         continue;
       }
       entry.attempts += 1;
@@ -57,6 +65,7 @@ export class PullQueue {
         ...(dl ? { delivery_attempt: entry.attempts } : {}),
       });
     }
+    if (out.length > 0) this.changed();
     return out;
   }
 
@@ -65,6 +74,7 @@ export class PullQueue {
       const entry = this.entries.find((e) => e.ackId === id);
       if (entry) this.remove(entry);
     }
+    this.changed();
   }
 
   /** Sets the lease of the given ack ids to `seconds` from now (0 = nack: available at once). */

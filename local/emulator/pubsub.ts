@@ -1,12 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { RpcError, unary } from './faults.js';
 import type { EmulatorContext } from './faults.js';
-import { PubsubBroker } from './pubsub-broker.js';
+import { PubsubBroker, type PubsubStateDocument } from './pubsub-broker.js';
 import type { WireSubscription } from './pubsub-subscription.js';
 import type { PublishedMessage } from './pubsub-types.js';
 import { loadProto, serviceDefinition } from './protos.js';
 
 export type { PublishedMessage } from './pubsub-types.js';
+export type { PubsubStateDocument } from './pubsub-broker.js';
 
 /** What Artifact Registry, the scheduler, tests and the demo use directly. */
 export interface PubsubState {
@@ -19,8 +20,12 @@ export interface PubsubState {
   published(topic: string): PublishedMessage[];
   /** Resolves when no push delivery is pending or in flight (retries waiting on a backoff count). */
   idle(): Promise<void>;
-  /** Stops backoff timers and in-flight pushes. */
+  /** Stops backoff timers and in-flight pushes; unacknowledged messages stay in the state. */
   close(): void;
+  exportState(): PubsubStateDocument;
+  importState(document: PubsubStateDocument): void;
+  /** Starts redelivering the unacknowledged push messages a state file brought back. */
+  resume(): void;
 }
 
 const PUBLISHER = 'google.pubsub.v1.Publisher';
@@ -35,18 +40,23 @@ interface WireMessage {
 
 /**
  * Pub/Sub v1: Publisher (CreateTopic, GetTopic, Publish, ListTopics, DeleteTopic) and Subscriber
- * (CreateSubscription, GetSubscription, DeleteSubscription, Pull, Acknowledge, ModifyAckDeadline);
+ * (CreateSubscription, GetSubscription, DeleteSubscription, ModifyPushConfig, Pull, Acknowledge,
+ * ModifyAckDeadline);
  * other methods, StreamingPull included, answer UNIMPLEMENTED. Push subscriptions are delivered
- * over HTTP as CloudEvents (see pubsub-push.ts) with retries and dead-lettering.
+ * over HTTP as CloudEvents (see pubsub-push.ts) with retries and dead-lettering. With a state
+ * file, topics, subscriptions and unacknowledged messages survive a restart (pubsub-broker.ts).
  */
-export function createPubsub(ctx: EmulatorContext): {
+export function createPubsub(
+  ctx: EmulatorContext,
+  changed: () => void = () => undefined,
+): {
   services: Array<{
     definition: grpc.ServiceDefinition;
     implementation: grpc.UntypedServiceImplementation;
   }>;
   state: PubsubState;
 } {
-  const broker = new PubsubBroker(ctx.clock);
+  const broker = new PubsubBroker(ctx.clock, changed);
   const pkg = loadProto('pubsub', 'google/pubsub/v1/pubsub.proto');
   const topicWire = (t: { name: string; labels: Record<string, string> }) => ({
     ...t,
@@ -122,6 +132,17 @@ export function createPubsub(ctx: EmulatorContext): {
       broker.deleteSubscription(req.subscription);
       return EMPTY;
     }),
+    ModifyPushConfig: unary(
+      ctx,
+      sub('ModifyPushConfig'),
+      (req: {
+        subscription?: string;
+        push_config?: { push_endpoint?: string; attributes?: Record<string, string> };
+      }) => {
+        broker.modifyPushConfig(req.subscription, req.push_config);
+        return EMPTY;
+      },
+    ),
     Pull: unary(ctx, sub('Pull'), async (req: { subscription?: string; max_messages?: number }) => {
       if (!req.max_messages || req.max_messages <= 0)
         throw new RpcError(grpc.status.INVALID_ARGUMENT, 'max_messages must be positive');
@@ -163,6 +184,9 @@ export function createPubsub(ctx: EmulatorContext): {
       published: (topic) => broker.published(topic),
       idle: () => broker.deliveries.idle(),
       close: () => broker.deliveries.close(),
+      exportState: () => broker.exportState(),
+      importState: (document) => broker.importState(document),
+      resume: () => broker.resume(),
     },
   };
 }

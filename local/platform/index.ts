@@ -152,13 +152,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     if (!router) return;
     const table = tableOf(snapshot);
     router.setTable(table);
-    // Revisions that serve (by percent or tag) run; after a restart they start here.
-    for (const revision of new Set([
-      ...table.split.map((s) => s.revision),
-      ...Object.values(table.tags),
-    ])) {
-      void pool.upstream(name, `${name}/revisions/${revision}`);
-    }
+    // Revisions that serve (by percent or tag) run; after a restart they start here. The others
+    // (0 % and no tag) are stopped, as Cloud Run scales them to zero: 30 releases leave 2 processes.
+    const serving = new Set(
+      [...table.split.map((s) => s.revision), ...Object.values(table.tags)].map(
+        (revision) => `${name}/revisions/${revision}`,
+      ),
+    );
+    for (const revision of serving) void pool.upstream(name, revision);
+    if (snapshot && !snapshot.deleted)
+      pool.retire(name, serving).catch((error: unknown) => options.onError?.(error));
   };
 
   emulator.run.setUrlResolver((service, tag) => {

@@ -14,12 +14,17 @@ export interface RevisionPoolOptions {
  * The running revision processes, one per revision (full name). A revision starts when the emulator
  * creates it, or on first need (a restarted platform, a revision brought back into traffic); one that
  * crashed after it was ready starts again on the next request, as Cloud Run replaces an instance.
- * A revision that failed to start stays failed.
+ * A revision that failed to start stays failed. A revision that serves nothing and has no tag is
+ * stopped (`retire`).
  */
 export class RevisionPool {
   private readonly entries = new Map<string, Promise<StartResult>>();
   /** The latest settled start of each revision. */
   private readonly done = new Map<string, StartResult>();
+  /** Revisions whose start is in flight: never retired mid-start. */
+  private readonly starting = new Set<string>();
+  /** Stops of retired revisions still in flight: `stopAll` waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
   private readonly abort = new AbortController();
 
   constructor(private readonly options: RevisionPoolOptions) {}
@@ -45,11 +50,35 @@ export class RevisionPool {
     );
   }
 
+  /**
+   * Stops the running processes of `service`'s revisions (full names) that are not in `keep`,
+   * as Cloud Run scales a revision that serves nothing to zero. One brought back into traffic
+   * starts again on first need. Resolves when they exited.
+   */
+  async retire(service: string, keep: ReadonlySet<string>): Promise<void> {
+    const prefix = `${service}/revisions/`;
+    const stops: Array<Promise<void>> = [];
+    for (const [revision, result] of this.done) {
+      if (!revision.startsWith(prefix) || keep.has(revision) || this.starting.has(revision))
+        continue;
+      this.done.delete(revision);
+      this.entries.delete(revision);
+      if (!result.ready) continue;
+      const stop = result.process.stop().finally(() => this.stopping.delete(stop));
+      this.stopping.add(stop);
+      stops.push(stop);
+    }
+    await Promise.all(stops);
+  }
+
   /** Stops starting new processes, aborts starts in flight and stops every process; resolves when all exited. */
   async stopAll(): Promise<void> {
     this.abort.abort();
     const results = await Promise.all(this.entries.values());
-    await Promise.all(results.map((r) => (r.ready ? r.process.stop() : undefined)));
+    await Promise.all([
+      ...results.map((r) => (r.ready ? r.process.stop() : undefined)),
+      ...this.stopping,
+    ]);
   }
 
   private async ensure(service: string, revision: string): Promise<StartResult> {
@@ -63,8 +92,9 @@ export class RevisionPool {
     }
     const started = this.launch(service, revision);
     this.entries.set(revision, started);
-    const result = await started;
-    this.done.set(revision, result);
+    this.starting.add(revision);
+    const result = await started.finally(() => this.starting.delete(revision));
+    if (this.entries.get(revision) === started) this.done.set(revision, result);
     return result;
   }
 

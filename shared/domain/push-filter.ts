@@ -2,6 +2,7 @@ import type { Config, ServiceConfig } from '../schemas/config.js';
 import type { ArtifactRegistryNotification } from '../schemas/inbound/artifact-registry.js';
 import { isTerminal, type ServiceRecord } from '../schemas/release.js';
 import { parseImageRef, repositoryOf, withDigest } from './image-ref.js';
+import { isReservedTag, RESERVED_TAG_PREFIX } from './rollback-tag.js';
 import { firstMatch } from './tag-pattern.js';
 
 /** What provisionGreen does with one `gcr` notification, before it reads the service's record. */
@@ -27,7 +28,8 @@ const SIGNATURE_TAG = /^sha256-[0-9a-f]+(?:\.[a-z]+)?$|\.(?:sig|att|sbom)$/;
  * Classifies a push for every configured service that follows its image: one decision per such
  * service (a service's own tag lists may ignore what another one releases), or a single `ignored`
  * when the notification concerns no service at all. Checks, in order: DELETE, digest-only INSERT,
- * tag without digest, signature/attestation tag, tag and digest naming different images, image no
+ * tag without digest, signature/attestation tag, a tag under the reserved `rollback-` prefix
+ * (whatever the service's lists say), tag and digest naming different images, image no
  * service follows, then per service the ignore list and the include list.
  * Failed digests and "already stable or candidate" need the record: see `digestKnown`.
  */
@@ -48,6 +50,10 @@ export function classifyPushes(
   const tag = tagged.tag ?? '';
   const digest = digested.digest ?? '';
   if (SIGNATURE_TAG.test(tag)) return ignored(`signature/attestation tag ${tag}`);
+  if (isReservedTag(tag))
+    return ignored(
+      `tag ${tag} is under ${RESERVED_TAG_PREFIX}, reserved for cutover's own rollback tags: it never starts a release`,
+    );
   const image = repositoryOf(tagged);
   if (repositoryOf(digested) !== image) {
     return ignored(

@@ -13,7 +13,8 @@ function manualAction(input: ReleaseInput): { action: ManualAction['action']; by
     case 'rollback-container':
       return { action: 'rollback-container', by: input.requestedBy };
     case 'undo':
-      return { action: 'undo', by: input.requestedBy };
+    case 'retry':
+      return { action: input.type, by: input.requestedBy };
     case 'push':
     case 'candidate-ready':
     case 'candidate-failed':

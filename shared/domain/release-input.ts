@@ -68,6 +68,11 @@ export type ReleaseInput =
       tag: string;
       revision: string;
     } & Request)
+  /**
+   * A person asked to release again an image that failed or was aborted (`cutover retry`):
+   * `image` is `repo@sha256:…`, released as a push of `tag` would be (release-retry.ts).
+   */
+  | { type: 'retry'; releaseId: string; image: string; tag: string; requestedBy: string }
   /** A person asked to undo the last promotion (traffic back on the stable it replaced). */
   | ({ type: 'undo' } & Request)
   /** Operator commands on the active release. */

@@ -16,6 +16,8 @@ import { startRelease } from './release-start.js';
 import { startTemplateRelease } from './release-template.js';
 import { recordActor } from './release-actors.js';
 import { undoPromotion } from './release-undo.js';
+import { retryRelease } from './release-retry.js';
+import { settleHeld } from './release-held.js';
 
 export { activeRelease } from './release-input.js';
 export type { MachineContext, ReleaseInput, Transition } from './release-input.js';
@@ -40,7 +42,8 @@ export function transition(
   input: ReleaseInput,
   ctx: MachineContext,
 ): Transition {
-  return stampProgress(recordActor(record, input, dispatch(record, input, ctx), ctx.now), ctx.now);
+  const acted = recordActor(record, input, dispatch(record, input, ctx), ctx.now);
+  return stampProgress(settleHeld(record, input, acted), ctx.now);
 }
 
 /** Every change of an active release (phase, verdict, operator action) is progress. */
@@ -56,6 +59,7 @@ function dispatch(record: ServiceRecord, input: ReleaseInput, ctx: MachineContex
   if (input.type === 'rollback-container') return rollbackContainer(record, input, ctx);
   if (input.type === 'template-change') return startTemplateRelease(record, input, ctx);
   if (input.type === 'undo') return undoPromotion(record, input, ctx);
+  if (input.type === 'retry') return retryRelease(record, input, ctx);
 
   const active = activeRelease(record);
   if (!active)

@@ -4,6 +4,29 @@
  * (`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`) and sorts by time as a string.
  */
 
+/**
+ * The prefix of cutover's own rollback tags, reserved: a push of a tag starting with it never
+ * starts a release, whatever `tags.ignore` says (the promotion's own tag publishes an INSERT to
+ * `gcr`), and the config refuses a `tags.include` pattern written for it.
+ */
+export const RESERVED_TAG_PREFIX = 'rollback-';
+
+/** True for every tag under the reserved prefix (`rollback-…`), a real rollback tag or not. */
+export function isReservedTag(tag: string): boolean {
+  return tag.startsWith(RESERVED_TAG_PREFIX);
+}
+
+/**
+ * Whether an include pattern is written for the reserved prefix: its fixed start (before the
+ * first `*`) begins with `rollback-`, or is `rollback` itself followed by a wildcard. Patterns that
+ * merely could match a rollback tag among others (`*`, `roll*`) are fine: the push filter drops
+ * those tags anyway.
+ */
+export function targetsReservedPrefix(pattern: string): boolean {
+  const head = pattern.split('*')[0] ?? '';
+  return head.startsWith(RESERVED_TAG_PREFIX) || (head === 'rollback' && pattern !== head);
+}
+
 const PATTERN = /^rollback-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** `rollback-20250102T030405Z` for 2025-01-02T03:04:05.678Z; milliseconds are dropped. */

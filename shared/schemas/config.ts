@@ -3,6 +3,7 @@ import { MAX_RELEASABLE_SERVICE_ID, MAX_TAG_AND_SERVICE } from '../domain/run-li
 import { Ingress, ingressProblem, VpcEgress } from './network.js';
 import { ShadowConfig } from './shadow-config.js';
 import { DEFAULT_VERSION_TEMPLATE, templateProblem } from '../domain/version-tag.js';
+import { RESERVED_TAG_PREFIX, targetsReservedPrefix } from '../domain/rollback-tag.js';
 import { MetricsConfig } from './metrics-config.js';
 
 /**
@@ -196,8 +197,16 @@ export const ServiceConfig = z
       ),
     tags: z
       .object({
-        /** A push whose tag matches one of these starts a release. */
-        include: z.array(TagPattern).min(1, 'must name at least one pattern').default(['*']),
+        /** A push whose tag matches one of these starts a release (never a `rollback-` tag). */
+        include: z
+          .array(
+            TagPattern.refine((p) => !targetsReservedPrefix(p), {
+              error: (issue) =>
+                `include pattern "${String(issue.input)}" names ${RESERVED_TAG_PREFIX}, the prefix of cutover's own rollback tags (put on the previous stable at each promotion); a push of such a tag never starts a release, so this pattern could never release anything: remove it, or tag the images to release differently`,
+            }),
+          )
+          .min(1, 'must name at least one pattern')
+          .default(['*']),
         /** Tags that never start a release; rollback-* and signature tags by default. */
         ignore: z.array(TagPattern).default(['rollback-*', '*.sig', '*.att', 'sha256-*']),
       })

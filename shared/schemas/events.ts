@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHA256_DIGEST } from './inbound/artifact-registry.js';
 import { CheckResult, RollbackTrigger, Slot, Verdict } from './release.js';
 
 const Timestamp = z.iso.datetime({ offset: true });
@@ -116,7 +117,12 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
     type: z.literal('operator.retry'),
     service: z.string().min(1),
     /** `sha256:…` or `repo@sha256:…`; default: the image of the last release that failed or aborted. */
-    image: z.string().min(1).optional(),
+    image: z
+      .string()
+      .refine((s) => SHA256_DIGEST.test(s.slice(s.lastIndexOf('@') + 1)), {
+        message: 'must be sha256: and 64 hex digits, or IMAGE@sha256:…',
+      })
+      .optional(),
     requestedBy: z.string().default('unknown'),
     at: Timestamp.optional(),
   }),

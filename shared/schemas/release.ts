@@ -186,7 +186,7 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** One thing a person (or a tool acting for one) did: `cutover pause`, a page button, an undo… */
 export const ManualAction = z.object({
-  action: z.enum(['promote', 'pause', 'resume', 'rollback', 'rollback-container', 'undo']),
+  action: z.enum(['promote', 'pause', 'resume', 'rollback', 'rollback-container', 'undo', 'retry']),
   by: z.string(),
   at: Timestamp,
   releaseId: z.string().nullable(),

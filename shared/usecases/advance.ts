@@ -1,8 +1,11 @@
 import { silentRevision, type RevisionMetrics } from '../domain/measurement.js';
 import { activeRelease, transition } from '../domain/release-machine.js';
-import type { ReleaseInput, Transition } from '../domain/release-input.js';
+import type { MachineContext, ReleaseInput, Transition } from '../domain/release-input.js';
+import { heldInput, letGo } from '../domain/release-held.js';
+import { PermanentError } from '../errors.js';
+import { holdFailedRequest } from './held-request.js';
 import type { ServiceConfig } from '../schemas/config.js';
-import type { Release, ServiceRecord } from '../schemas/release.js';
+import type { HeldRequest, Release, ServiceRecord } from '../schemas/release.js';
 import type { ServiceView } from '../ports/service-platform.js';
 import type { Delivery } from '../domain/deliveries.js';
 import { applyDecision, type Applied } from './apply.js';
@@ -33,11 +36,15 @@ export async function advanceService(
   delivery?: Delivery,
 ): Promise<Applied> {
   const options = delivery ? { delivery } : {};
-  return applyDecision(
+  // A person's request that was refused is retried before anything else moves (release-held.ts).
+  let retried: HeldRequest | null = null;
+  const decided = applyDecision(
     deps,
     config.service,
     async (record, view) => {
       const ctx = { config, now: deps.clock.now() };
+      retried = record.held ?? null;
+      if (retried) return retryHeld(record, retried, ctx);
       const active = activeRelease(record);
       const stale = staleness(active, trigger);
       const template = !active && trigger.releaseId === undefined;
@@ -54,6 +61,26 @@ export async function advanceService(
     },
     options,
   );
+  try {
+    return await decided;
+  } catch (error) {
+    const held: HeldRequest | null = retried;
+    if (!held || !(error instanceof PermanentError)) throw error;
+    const { request, requestedBy } = held;
+    return holdFailedRequest(deps, config, { request, requestedBy }, error, delivery);
+  }
+}
+
+/** Carries out the held request again; one that no longer applies is let go, saying why. */
+function retryHeld(record: ServiceRecord, held: HeldRequest, ctx: MachineContext): Transition {
+  const result = transition(record, heldInput(held), ctx);
+  if (result.ignored === null) return result;
+  return {
+    record: letGo(record),
+    commands: [],
+    ignored: null,
+    summary: `the held ${held.request.type} by ${held.requestedBy} no longer applies: ${result.ignored}`,
+  };
 }
 
 function staleness(active: ReturnType<typeof activeRelease>, trigger: Trigger): string | null {

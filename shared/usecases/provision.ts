@@ -11,6 +11,8 @@ export interface ProvisionRequest {
   /** `repo@sha256:…` */
   image: string;
   tag: string;
+  /** Set when a person asked to release the image again (`cutover retry`): who. */
+  retriedBy?: string;
 }
 
 /**
@@ -30,9 +32,12 @@ export async function provisionCandidate(
     deps,
     config.service,
     (record, view) => {
+      const start = { releaseId, image: request.image, tag: request.tag };
       const decided = transition(
         record,
-        { type: 'push', releaseId, image: request.image, tag: request.tag },
+        request.retriedBy === undefined
+          ? { type: 'push', ...start }
+          : { type: 'retry', ...start, requestedBy: request.retriedBy },
         { config, now: deps.clock.now() },
       );
       if (decided.ignored === null) assertReachable(deps.config, view);
@@ -41,7 +46,7 @@ export async function provisionCandidate(
     delivery ? { delivery } : {},
   );
   if (started.kind === 'ignored') {
-    log.info(`push ignored: ${started.reason}`);
+    log.info(`${request.retriedBy === undefined ? 'push' : 'retry'} ignored: ${started.reason}`);
     return started;
   }
   if (started.kind === 'applied') {

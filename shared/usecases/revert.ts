@@ -4,6 +4,7 @@ import { transition } from '../domain/release-machine.js';
 import type { ReleaseInput } from '../domain/release-input.js';
 import type { Delivery } from '../domain/deliveries.js';
 import { PermanentError } from '../errors.js';
+import { isReservedTag } from '../domain/rollback-tag.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
@@ -53,17 +54,20 @@ export function applyIncident(
   );
 }
 
+type ContainerRollback = Extract<ReleaseInput, { type: 'rollback-container' }>;
+
 /**
- * Redeploys the image that was stable right before the current one (recorded at promotion) as a
- * new revision at 100%; never an older one. Throws a PermanentError saying why and what to do
- * when the record does not know that image (nothing was promoted by cutover yet).
+ * The container rollback a person asks for: the image that was stable right before the current
+ * one (recorded at promotion), never an older one, as a new revision. Throws a PermanentError
+ * saying why and what to do when the record does not know that image (nothing was promoted by
+ * cutover yet). The registry only names it (its `rollback-*` tag): when it cannot be read the
+ * revision's name stands in.
  */
-export async function rollbackContainer(
+export async function containerRollbackInput(
   deps: Deps,
   config: ServiceConfig,
   request: { reason: string; requestedBy: string },
-  delivery?: Delivery,
-): Promise<Applied> {
+): Promise<ContainerRollback> {
   const record = (await deps.platform().get(config.service)).record;
   const previous = record?.previousStables?.[0];
   if (!record || !previous) {
@@ -74,31 +78,54 @@ export async function rollbackContainer(
     );
   }
   const digest = previous.image.slice(previous.image.lastIndexOf('@') + 1);
-  const tags = await deps.registry().listTags(config.image);
+  const tags = await deps
+    .registry()
+    .listTags(config.image)
+    .catch((error: unknown) => {
+      if (!(error instanceof PermanentError)) throw error;
+      deps.logger.warn('cannot read the rollback tags; naming the rollback by its revision', {
+        service: config.service,
+        error: error.message,
+      });
+      return [];
+    });
   const tag =
-    tags.find((t) => t.digest === digest && t.tag.startsWith('rollback-'))?.tag ??
-    previous.revision;
-  const image = previous.image;
+    tags.find((t) => t.digest === digest && isReservedTag(t.tag))?.tag ?? previous.revision;
   const id = deps.newId();
-  const revision = candidateRevisionName(config.service, `rb-${id}`);
+  return {
+    type: 'rollback-container',
+    id,
+    image: previous.image,
+    tag,
+    revision: candidateRevisionName(config.service, `rb-${id}`),
+    ...request,
+  };
+}
+
+/** Redeploys the image `input` names at 100% (see `containerRollbackInput`). */
+export function applyContainerRollback(
+  deps: Deps,
+  config: ServiceConfig,
+  input: ContainerRollback,
+  delivery?: Delivery,
+): Promise<Applied> {
   return applyDecision(
     deps,
     config.service,
-    (record) =>
-      transition(
-        record,
-        {
-          type: 'rollback-container',
-          id,
-          image,
-          tag,
-          revision,
-          ...request,
-        },
-        { config, now: deps.clock.now() },
-      ),
+    (record) => transition(record, input, { config, now: deps.clock.now() }),
     delivery ? { delivery } : {},
   );
+}
+
+/** `containerRollbackInput`, then `applyContainerRollback`. */
+export async function rollbackContainer(
+  deps: Deps,
+  config: ServiceConfig,
+  request: { reason: string; requestedBy: string },
+  delivery?: Delivery,
+): Promise<Applied> {
+  const input = await containerRollbackInput(deps, config, request);
+  return applyContainerRollback(deps, config, input, delivery);
 }
 
 /**

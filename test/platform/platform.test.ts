@@ -299,4 +299,65 @@ describe('local platform', () => {
     expect(service.uri).toBe(second.serviceUrl(name));
     expect(versions(await burst(second.serviceUrl(name), 5))).toEqual({ '3.0.0': 5 });
   });
+
+  it('stops a revision that serves nothing and has no tag, keeps one with a tag, and starts it again when traffic comes back', async () => {
+    const v1 = await push('4.0.0', { MODEL_VERSION: '4.0.0' });
+    const v2 = await push('5.0.0', { MODEL_VERSION: '5.0.0' });
+    const { id, name } = await createService(v1);
+    const p = await platform(name);
+    const blue = `${id}-00001-blu`;
+    const green = `${id}-00002-grn`;
+    const target = (revision: string, percent: number, tag?: string) => ({
+      type: Alloc.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION,
+      revision,
+      percent,
+      ...(tag ? { tag } : {}),
+    });
+    const [op] = await services.createService({
+      parent: PARENT,
+      serviceId: id,
+      service: {
+        template: { revision: blue, containers: [{ image: v1 }] },
+        traffic: [target(blue, 100, 'blue')],
+      },
+    });
+    const [created] = await op.promise();
+    // green at 0 % under its tag: both run.
+    const tagged = await write({
+      ...created,
+      template: { revision: green, containers: [{ image: v2 }] },
+      traffic: [target(blue, 100, 'blue'), target(green, 0, 'green')],
+    });
+    const running = () => p.processes().map((x) => x.revision.split('/').pop());
+    expect(running().sort()).toEqual([blue, green]);
+
+    // Promoted: green serves 100 %, blue keeps a tag (what `cutover undo` needs): both run.
+    const promoted = await write({
+      ...tagged,
+      traffic: [target(green, 100, 'green'), target(blue, 0, 'blue')],
+    });
+    expect(running().sort()).toEqual([blue, green]);
+
+    // Blue loses its tag at 0 %: its process stops.
+    const bluePid = p.processes().find((x) => x.revision.endsWith(blue))!.pid;
+    const untagged = await write({ ...promoted, traffic: [target(green, 100, 'green')] });
+    expect(running()).toEqual([green]);
+    for (let i = 0; i < 400 && alive(bluePid); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(alive(bluePid)).toBe(false);
+    expect(versions(await burst(p.serviceUrl(name), 5))).toEqual({ '5.0.0': 5 });
+
+    // Traffic back on blue: it starts again and serves.
+    await write({ ...untagged, traffic: [target(blue, 100, 'blue')] });
+    expect(versions(await burst(p.serviceUrl(name), 5))).toEqual({ '4.0.0': 5 });
+    expect(running()).toEqual([blue]);
+  });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -103,6 +103,36 @@ describe('cutover status rendering', () => {
     expect(text).toContain('green 5.00% vs blue 0.00%, limit 2.00%, 200 samples');
   });
 
+  it("shows what holds the release and a person's request not carried out yet, with its fix", () => {
+    const release = {
+      ...view.record!.release!,
+      holds: [{ id: 'request:pause', reason: 'pause by ana could not be carried out', since: at }],
+    };
+    const text = renderStatus(
+      {
+        ...view,
+        record: {
+          ...view.record!,
+          release,
+          held: {
+            request: { type: 'pause' },
+            requestedBy: 'ana',
+            since: at,
+            attempts: 3,
+            error: 'UpdateService failed with PERMISSION_DENIED: denied',
+            fix: 'grant the role; cutover retries it on every tick',
+          },
+        } as ServiceView['record'],
+      },
+      null,
+    ).join('\n');
+    expect(text).toContain(`hold      pause by ana could not be carried out (since ${at})`);
+    expect(text).toContain(
+      `held      pause by ana not carried out yet (3 attempts since ${at}): UpdateService failed with PERMISSION_DENIED: denied`,
+    );
+    expect(text).toContain('fix       grant the role; cutover retries it on every tick');
+  });
+
   it('draws blue and green shares to scale', () => {
     expect(trafficBar(75, 25)).toBe(`blue ${'█'.repeat(30)}${'░'.repeat(10)} green`);
   });

@@ -125,6 +125,28 @@ describe('config: Cloud Run limits and Google defaults', () => {
   });
 });
 
+describe('config: the reserved rollback- prefix', () => {
+  const withInclude = (include: string[]) => ({
+    services: [{ ...minimal.services[0], tags: { include } }],
+  });
+
+  it.each(['rollback-*', 'rollback*', 'rollback-2026*', 'rollback-20260101T000000Z'])(
+    'refuses the include pattern %s, saying why',
+    (pattern) => {
+      expect(issuesOf(withInclude(['v*', pattern]))).toEqual([
+        `services.0.tags.include.1: include pattern "${pattern}" names rollback-, the prefix of cutover's own rollback tags (put on the previous stable at each promotion); a push of such a tag never starts a release, so this pattern could never release anything: remove it, or tag the images to release differently`,
+      ]);
+    },
+  );
+
+  it.each(['*', 'roll*', 'rollbacks-*', 'rollback', 'v*'])(
+    'accepts %s (it is not written for the prefix)',
+    (pattern) => {
+      expect(issuesOf(withInclude([pattern]))).toEqual([]);
+    },
+  );
+});
+
 describe('config: internal ingress needs the functions’ VPC egress', () => {
   const internal = (extra: object = {}) => ({
     ...extra,

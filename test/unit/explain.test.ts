@@ -219,7 +219,7 @@ describe('cutover explain: every payload kind and decision', () => {
         digest: `${REPO}@sha256:${'a'.repeat(64)}`,
         tag: `${REPO}:rollback-20260101`,
       },
-      `ignored: tag rollback-20260101 matches ignore pattern rollback-* of ${SERVICE}`,
+      "ignored: tag rollback-20260101 is under rollback-, reserved for cutover's own rollback tags: it never starts a release",
     ],
     [
       {

@@ -81,7 +81,7 @@ describe('classifyPush', () => {
     [
       'a rollback tag',
       () => reasonOf(`${REPO}:rollback-20260101T000000Z`),
-      `tag rollback-20260101T000000Z matches ignore pattern rollback-* of ${SERVICE}`,
+      "tag rollback-20260101T000000Z is under rollback-, reserved for cutover's own rollback tags: it never starts a release",
     ],
     [
       'latest',
@@ -118,6 +118,18 @@ describe('classifyPush', () => {
       imageRef: `gcr.io/my-project/hello/eu@sha256:${'a'.repeat(64)}`,
       tag: '3.0',
     });
+  });
+
+  it('never releases a rollback-* tag, whatever tags.ignore the user set', () => {
+    const bare = parseConfig({
+      services: [{ service: SERVICE, image: REPO, tags: { include: ['*'], ignore: [] } }],
+    });
+    for (const tag of ['rollback-20260101T000000Z', 'rollback-latest'])
+      expect(classifyPush(push(`${REPO}:${tag}`), bare)).toEqual({
+        kind: 'ignored',
+        reason: `tag ${tag} is under rollback-, reserved for cutover's own rollback tags: it never starts a release`,
+      });
+    expect(classifyPush(push(`${REPO}:rollbacks-1`), bare).kind).toBe('release');
   });
 
   it('gives one decision per service following the image', () => {

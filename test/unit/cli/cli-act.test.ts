@@ -92,3 +92,62 @@ describe('mutating commands wait for the outcome', () => {
     expect(h.err.join('')).toMatch(/nothing changed: .*not promoted/);
   });
 });
+
+describe('cutover retry', () => {
+  const V2 = `us-central1-docker.pkg.dev/p/models/leakage-model@sha256:${'2'.repeat(64)}`;
+  async function rolledBack(h: CliHarness) {
+    await h.shifting();
+    await h.drive({ type: 'rollback-traffic', requestedBy: 'bo', reason: 'bad numbers' });
+    expect((await h.record())?.failedImages).toEqual([V2]);
+  }
+
+  it('releases the newest failed image again, clears it from the failed list, records the actor', async () => {
+    const h = new CliHarness();
+    await rolledBack(h);
+    expect(await act('retry', SERVICE, {}, h.env)).toBe(0);
+    expect(h.out.join('')).toMatch(
+      /^retry of 2\.0\.0: started release x1 .* \(by ana@example.com\)/,
+    );
+    const record = await h.record();
+    expect(record?.failedImages).toEqual([]);
+    expect(record?.release).toMatchObject({
+      id: 'x1',
+      phase: 'smoke-testing',
+      tag: '2.0.0',
+      requestedBy: 'ana@example.com',
+      candidate: { image: V2 },
+    });
+    expect(record?.actions?.[0]).toMatchObject({ action: 'retry', by: 'ana@example.com' });
+    expect(h.bus.messages('cutover-deployment-events').map((m) => m.json)).toContainEqual(
+      expect.objectContaining({ type: 'operator.retry', requestedBy: 'ana@example.com' }),
+    );
+  });
+
+  it('--image names the digest to retry', async () => {
+    const h = new CliHarness();
+    await rolledBack(h);
+    expect(await act('retry', SERVICE, { image: `sha256:${'2'.repeat(64)}` }, h.env)).toBe(0);
+    expect((await h.record())?.release).toMatchObject({ id: 'x1', candidate: { image: V2 } });
+  });
+
+  it('refuses while a release is active, saying why, and publishes nothing', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    expect(await act('retry', SERVICE, {}, h.env)).toBe(1);
+    expect(h.err.join('')).toMatch(
+      /nothing changed: release r1 \(2\.0\.0\) is still shifting: a retry starts a release/,
+    );
+    const types = h.bus.messages('cutover-deployment-events').map((m) => m.attributes?.type);
+    expect(types).not.toContain('operator.retry');
+  });
+
+  it('refuses an image that neither failed nor aborted, and a malformed digest', async () => {
+    const h = new CliHarness();
+    await rolledBack(h);
+    const other = `sha256:${'3'.repeat(64)}`;
+    expect(await act('retry', SERVICE, { image: other }, h.env)).toBe(1);
+    expect(h.err.join('')).toMatch(`${other} neither failed nor was aborted on this service`);
+    expect(await act('retry', SERVICE, { image: 'sha256:abc' }, h.env)).toBe(1);
+    expect(h.err.join('')).toMatch(/--image sha256:abc: must be sha256: and 64 hex digits/);
+  });
+});

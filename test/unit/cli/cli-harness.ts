@@ -8,6 +8,7 @@ import { transition, type ReleaseInput } from '../../../shared/domain/release-ma
 import { parseRollbackRequest } from '../../../shared/schemas/inbound/rollback-request.js';
 import type { ServiceRecord } from '../../../shared/schemas/release.js';
 import { applyDecision } from '../../../shared/usecases/apply.js';
+import { retryImage } from '../../../shared/usecases/retry.js';
 import type { Deps } from '../../../shared/usecases/deps.js';
 import { FakeBus } from '../../fakes/fake-bus.js';
 import { FakeMetrics } from '../../fakes/fake-metrics.js';
@@ -93,8 +94,15 @@ export class CliHarness {
   private async runFunctions(): Promise<void> {
     for (const message of this.bus.published.slice(this.handled)) {
       this.handled++;
-      const body = message.json as { type?: string; requestedBy?: string };
-      if (body.type?.startsWith('operator.')) {
+      const body = message.json as { type?: string; requestedBy?: string; image?: string };
+      if (body.type === 'operator.retry') {
+        const by = { requestedBy: body.requestedBy ?? 'unknown' };
+        await retryImage(
+          this.deps,
+          config.services[0]!,
+          body.image ? { ...by, image: body.image } : by,
+        );
+      } else if (body.type?.startsWith('operator.')) {
         const type = body.type.slice('operator.'.length) as 'promote' | 'pause' | 'resume';
         await this.drive({ type, requestedBy: body.requestedBy ?? 'unknown' });
       } else if (message.topic === 'cutover-rollback-requests') {
