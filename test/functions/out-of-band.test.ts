@@ -1,5 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, REPO, SERVICE, deliver, digestOf } from './harness.js';
+import {
+  Harness,
+  PROJECT,
+  REPO,
+  SERVICE,
+  WEBHOOK,
+  basic,
+  deliver,
+  digestOf,
+  post,
+} from './harness.js';
 import { PersonAtTheConsole } from './person-at-the-console.js';
 
 let h: Harness;
@@ -22,6 +33,31 @@ const tick = () =>
     service: SERVICE,
     slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
+
+/** Monitoring's open incident (the documented one) about `revision` of the test service. */
+function incidentAbout(revision: string): string {
+  const doc = JSON.parse(
+    readFileSync(
+      new URL('../fixtures/monitoring-webhook-incident-open.json', import.meta.url),
+      'utf8',
+    ),
+  ) as { incident: Record<string, unknown> };
+  return JSON.stringify({
+    ...doc,
+    incident: {
+      ...doc.incident,
+      incident_id: '0.out-of-band',
+      state: 'open',
+      scoping_project_id: PROJECT,
+      started_at: Math.floor(h.clock.now().getTime() / 1000),
+      resource: {
+        type: 'cloud_run_revision',
+        labels: { project_id: PROJECT, revision_name: revision },
+      },
+      policy_user_labels: { cutover_service: 'leakage' },
+    },
+  });
+}
 
 /** A release at its first step (50 %), with three ticks' room before it would advance. */
 async function atFirstStep(): Promise<{ blue: string; green: string }> {
@@ -67,6 +103,24 @@ describe('traffic changed outside cutover during a release', () => {
     await tick();
     expect(await h.split()).toEqual({ [theirs]: 100 });
     expect((await h.view()).record!.release).toMatchObject({ phase: 'superseded' });
+  });
+
+  it('an alert about the candidate after the person took the traffic does not roll back over them', async () => {
+    const { green } = await atFirstStep();
+    const theirs = await person.deploy(`${REPO}@${digestOf(7)}`);
+    const res = await post('revertOnAlert', {
+      headers: {
+        'content-type': 'application/json',
+        authorization: basic(WEBHOOK.username, WEBHOOK.password),
+      },
+      body: incidentAbout(green),
+    });
+    expect(res).toMatchObject({ status: 200, json: { action: 'ignored' } });
+    expect((await h.view()).record!.release).toMatchObject({
+      phase: 'superseded',
+      supersededBy: theirs,
+    });
+    expect(await h.split()).toEqual({ [theirs]: 100 });
   });
 
   it('`update-traffic` moving the split between blue and green ends it aborted, with both splits in the reason', async () => {
