@@ -17,7 +17,7 @@ function ended(release: Release): string {
     case 'rolled-back':
       return `was rolled back${at}${by} (${release.trigger}: ${release.reason})`;
     case 'superseded':
-      return `was superseded${at} by ${release.supersededBy}`;
+      return `was superseded${at} by ${release.supersededBy}${release.reason ? ` (${release.reason})` : ''}`;
     case 'provisioning':
     case 'smoke-testing':
     case 'shifting':

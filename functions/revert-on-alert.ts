@@ -104,8 +104,10 @@ function answerFor(
     case 'applied': {
       const detail = outcome.transition.summary;
       if (kind === 'closed') return { action: 'released', detail };
-      const ended = outcome.transition.record.release?.phase === 'rolled-back';
-      return { action: ended ? 'reverted' : 'held', detail };
+      const phase = outcome.transition.record.release?.phase;
+      // Superseded or aborted: a person had changed the traffic; cutover left it (out-of-band.ts).
+      if (phase === 'superseded' || phase === 'aborted') return { action: 'ignored', detail };
+      return { action: phase === 'rolled-back' ? 'reverted' : 'held', detail };
     }
     case 'ignored':
       return { action: 'ignored', detail: outcome.reason };

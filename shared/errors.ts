@@ -49,6 +49,18 @@ export class ConflictError extends CutoverError {
   }
 }
 
+/**
+ * The re-read after a write found another writer's record, not the one written: the write landed
+ * and was overwritten (or landed over a write the etag did not guard). Decided again like any
+ * conflict.
+ */
+export class LostRaceError extends ConflictError {
+  constructor(service: string) {
+    super(service);
+    this.message = `${service} carries another writer's cutover record after this write (a concurrent write the etag did not stop); re-read and decide again`;
+  }
+}
+
 /** A new revision did not become ready (the operation finished with a failed terminal condition). */
 export class DeployFailedError extends CutoverError {
   readonly retryable = false;

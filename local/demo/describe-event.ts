@@ -62,7 +62,7 @@ export function describeEvent(event: DeploymentEvent, ctx: EventContext, paint: 
       ];
     }
     case 'release.superseded':
-      return [paint.unsure(`superseded by ${event.supersededBy}`)];
+      return [paint.unsure(event.reason ?? `superseded by ${event.supersededBy}`)];
     case 'release.rejected':
       return [paint.bad(`rejected ${event.image}: ${event.reason}`)];
     case 'release.failed':

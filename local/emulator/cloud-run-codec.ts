@@ -31,6 +31,8 @@ function loadRoot(): protobuf.Root {
 
 const root = loadRoot();
 const serviceType = root.lookupType('google.cloud.run.v2.Service');
+/** The Service message type (proto field names), for walking update-mask paths. */
+export const SERVICE_TYPE: protobuf.Type = serviceType;
 const templateType = root.lookupType('google.cloud.run.v2.RevisionTemplate');
 const revisionType = root.lookupType('google.cloud.run.v2.Revision');
 const CONVERSION: protobuf.IConversionOptions = {

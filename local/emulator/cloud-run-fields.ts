@@ -81,16 +81,3 @@ export function pickMutable(
     else target[field] = clone(source[field]);
   }
 }
-
-/** The top-level field names of an update mask, snake_case (`template.containers` counts as `template`). */
-export function maskFields(paths: string[] | undefined): Set<string> | null {
-  if (!paths || paths.length === 0) return null;
-  const fields = new Set<string>();
-  for (const path of paths) {
-    const top = (path.split('.')[0] ?? '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    if (!(MUTABLE_FIELDS as readonly string[]).includes(top))
-      throw invalid(`update_mask path "${path}" is not a field that can be updated`);
-    fields.add(top);
-  }
-  return fields;
-}

@@ -41,6 +41,8 @@ export class CloudRunStore {
   starter: RevisionStarter = readyAtOnce;
   urlResolver: UrlResolver = defaultUrl;
   readonly listeners = new Set<ServiceListener>();
+  /** Whether a write's etag must match (ABORTED otherwise). Real v2 does not document it. */
+  enforceEtags = true;
 
   constructor(
     readonly ctx: EmulatorContext,

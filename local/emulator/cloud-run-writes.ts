@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { RpcError } from './faults.js';
 import { clone, sameTemplate, timestamp } from './cloud-run-codec.js';
-import { maskFields, MUTABLE_FIELDS, pickMutable, validateTemplate } from './cloud-run-fields.js';
+import { MUTABLE_FIELDS, pickMutable, validateTemplate } from './cloud-run-fields.js';
+import { applyMask, maskPaths, touchedFields } from './cloud-run-mask.js';
 export type {
   CreateServiceRequest,
   DeleteServiceRequest,
@@ -90,9 +91,11 @@ export function createService(
 }
 
 /**
- * UpdateService as Cloud Run does it: an etag that is sent must match (ABORTED otherwise); without an
- * update mask the body replaces every mutable field, so an omitted `traffic` becomes 100% LATEST; a
- * changed template (or a new `template.revision`) makes a new revision, anything else makes none.
+ * UpdateService as Cloud Run does it: an etag that is sent must match (ABORTED otherwise) unless the
+ * store was told not to enforce etags (`enforceEtags`, as real v2 may not: docs/google-behaviour.md);
+ * with an update mask only the named fields change (cloud-run-mask.ts); without one the body
+ * replaces every mutable field, so an omitted `traffic` becomes 100% LATEST; a changed template (or
+ * a new `template.revision`) makes a new revision, anything else makes none.
  */
 export function updateService(
   store: CloudRunStore,
@@ -114,15 +117,17 @@ export function updateService(
   }
   const record = existing as ServiceRecord;
   const current = record.service;
-  if (body.etag && body.etag !== current.etag) {
+  if (store.enforceEtags && body.etag && body.etag !== current.etag) {
     throw new RpcError(
       grpc.status.ABORTED,
       `The etag "${body.etag}" does not match the current etag of ${current.name}; re-read the service and retry.`,
     );
   }
-  const fields = maskFields(request.update_mask?.paths);
-  const next = clone(current);
-  pickMutable(next, body, fields ?? MUTABLE_FIELDS);
+  const paths = maskPaths(request.update_mask?.paths);
+  const fields = paths ? touchedFields(paths) : null;
+  let next = clone(current);
+  if (paths) next = applyMask(current, body, paths);
+  else pickMutable(next, body, MUTABLE_FIELDS);
   const newName = next.template?.revision;
   const templateChanged =
     !sameTemplate(next.template, current.template) ||
@@ -138,7 +143,7 @@ export function updateService(
       );
   }
   if (!fields || fields.has('traffic')) {
-    next.traffic = normaliseTraffic(body.traffic, next.name ?? '');
+    next.traffic = normaliseTraffic(next.traffic, next.name ?? '');
   }
   Object.assign(next, {
     generation: String(Number(current.generation ?? '0') + 1),

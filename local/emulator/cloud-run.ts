@@ -50,6 +50,11 @@ export interface CloudRunState {
   snapshot(name: string): ServiceSnapshot | null;
   /** Copies of the service's revisions, oldest first. */
   listRevisions(service: string): RevisionMessage[];
+  /**
+   * Whether UpdateService refuses a stale etag with ABORTED (default true). Cloud Run v2 does not
+   * document enforcement: tests turn it off to show what holds without it.
+   */
+  setEtagEnforcement(enforce: boolean): void;
   /** A concurrent writer: gives the service a new etag, so a write with the old one fails ABORTED. Returns the new etag. */
   touch(name: string): string;
   /** Resolves when every operation started so far is done. */
@@ -127,6 +132,7 @@ export function createCloudRun(
 
   const state: CloudRunState = {
     setRevisionStarter: (starter) => (store.starter = starter ?? readyAtOnce),
+    setEtagEnforcement: (enforce) => (store.enforceEtags = enforce),
     setUrlResolver: (resolver) => {
       store.urlResolver = resolver ?? defaultUrl;
       for (const record of store.services.values()) store.applyUrls(record.service);

@@ -7,6 +7,11 @@ export interface Fault {
   code?: grpc.status;
   message?: string;
   delayMs?: number;
+  /**
+   * The call waits until this settles before it is carried out: a test orders concurrent callers
+   * (two writers' re-reads after both writes) without depending on timing.
+   */
+  hold?: Promise<unknown>;
   times: number;
   /**
    * `after`: the call is carried out (a write lands) and then answered with `code`, as when a
@@ -62,6 +67,7 @@ export class Faults {
   static async before(fault: Fault | null): Promise<void> {
     if (!fault) return;
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault.hold) await fault.hold;
     if (fault.when !== 'after') Faults.fail(fault);
   }
 

@@ -85,7 +85,7 @@ function headline(event: ReleaseEvent): Pick<Notice, 'tone' | 'summary'> & { wha
       return {
         tone: 'warning',
         what: 'superseded',
-        summary: `a newer push (${event.supersededBy}) replaced this release`,
+        summary: event.reason ?? `a newer push (${event.supersededBy}) replaced this release`,
       };
     case 'release.rejected':
       return {

@@ -1,3 +1,4 @@
+import { sharesAdvice, trafficShares } from './out-of-band.js';
 import type { ServiceRecord, Verdict } from '../schemas/release.js';
 import { judgeStep, type Looks } from './analysis.js';
 import type { RevisionMetrics } from './measurement.js';
@@ -93,7 +94,9 @@ export function analyse(
     thresholds,
     isLastStep: active.step.index === steps.length - 1,
   });
-  verdict.advice = step.advice;
+  // What each side served beside what was written: the checks above judged what was served.
+  verdict.traffic = trafficShares(active.step.percent, input.blue, input.green);
+  verdict.advice = step.advice ?? sharesAdvice(verdict.traffic);
   const service = ctx.config.service;
   const judged: ShiftingRelease = {
     ...active,

@@ -55,7 +55,12 @@ export const DeploymentEvent = z.discriminatedUnion('type', [
     smoke: SmokeSummary.nullable().default(null),
     failedChecks: z.array(CheckResult).default([]),
   }),
-  ReleaseEventBase.extend({ type: z.literal('release.superseded'), supersededBy: z.string() }),
+  ReleaseEventBase.extend({
+    type: z.literal('release.superseded'),
+    supersededBy: z.string(),
+    /** Present when a change outside cutover, not a push, ended the release. */
+    reason: z.string().optional(),
+  }),
   ReleaseEventBase.extend({
     type: z.literal('release.rejected'),
     image: z.string(),

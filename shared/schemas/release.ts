@@ -61,6 +61,19 @@ export const CheckResult = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 
+/**
+ * The split a step wrote beside the share of requests each side actually served over the verdict's
+ * window (the metrics the tick read). They differ with session affinity, which keeps a user on the
+ * revision they first reached; the checks judge what was served. Percent, 0..100.
+ */
+export const TrafficShares = z.object({
+  written: z.object({ stable: z.number(), candidate: z.number() }),
+  /** Null when either side's request count is no-data, or neither served a request. */
+  served: z.object({ stable: z.number(), candidate: z.number() }).nullable(),
+  requests: z.object({ stable: z.number().int(), candidate: z.number().int() }).nullable(),
+});
+export type TrafficShares = z.infer<typeof TrafficShares>;
+
 export const Verdict = z.object({
   outcome: Outcome,
   critical: z.boolean(),
@@ -73,6 +86,8 @@ export const Verdict = z.object({
     .default({ fail: 1, pass: 1 }),
   /** What a person should know or do: too little traffic, or stalled, with the numbers. */
   advice: z.string().nullable().default(null),
+  /** Written split and served shares (absent on verdicts recorded before they were kept). */
+  traffic: TrafficShares.optional(),
 });
 export type Verdict = z.infer<typeof Verdict>;
 
@@ -157,11 +172,16 @@ export const Release = z.discriminatedUnion('phase', [
     reason: z.string(),
     lastVerdict: Verdict.nullable(),
   }),
-  /** Terminal: a newer push replaced this release before it finished. */
+  /**
+   * Terminal: a newer push replaced this release before it finished (`supersededBy` its release
+   * id), or a revision cutover did not create took its traffic (`supersededBy` that revision, and
+   * `reason` says what was found: shared/domain/out-of-band.ts).
+   */
   ReleaseBase.extend({
     phase: z.literal('superseded'),
     endedAt: Timestamp,
     supersededBy: z.string(),
+    reason: z.string().optional(),
   }),
 ]);
 export type Release = z.infer<typeof Release>;

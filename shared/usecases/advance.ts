@@ -10,6 +10,7 @@ import type { ServiceView } from '../ports/service-platform.js';
 import type { Delivery } from '../domain/deliveries.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
+import { outOfBandDecision } from './out-of-band.js';
 import { smokePhase } from './smoke-test.js';
 import { templateChangeDecision } from './template-change.js';
 import { overdue } from '../domain/progress.js';
@@ -27,7 +28,8 @@ export interface Trigger {
  * Moves the active release of one service on by one decision, whatever its phase: a
  * provisioning candidate is checked for readiness, a ready one smoke tested, a shifting one
  * measured and judged. Triggers naming another release or step are stale and ignored. Between
- * releases a tick releases a template change made outside cutover (template-change.ts).
+ * releases a tick releases a template change made outside cutover (template-change.ts); during
+ * one, traffic changed outside cutover ends it without touching the traffic (out-of-band.ts).
  */
 export async function advanceService(
   deps: Deps,
@@ -51,6 +53,8 @@ export async function advanceService(
       const change = template ? templateChangeDecision(deps, config, record, view) : null;
       if (change) return change;
       if (!active || stale) return noop(record, stale ?? 'no active release');
+      const outside = await outOfBandDecision(deps, config, record, active, view);
+      if (outside) return outside;
       const late = overdue(active, config.progressDeadlineSeconds, ctx.now);
       if (late)
         return transition(record, { type: 'abort', releaseId: active.id, reason: late }, ctx);

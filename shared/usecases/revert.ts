@@ -1,6 +1,6 @@
 import type { IncidentDecision } from '../domain/incident-filter.js';
 import { candidateRevisionName } from '../domain/release-start.js';
-import { transition } from '../domain/release-machine.js';
+import { activeRelease, transition } from '../domain/release-machine.js';
 import type { ReleaseInput } from '../domain/release-input.js';
 import type { Delivery } from '../domain/deliveries.js';
 import { PermanentError } from '../errors.js';
@@ -8,6 +8,7 @@ import { isReservedTag } from '../domain/rollback-tag.js';
 import type { ServiceConfig } from '../schemas/config.js';
 import { applyDecision, type Applied } from './apply.js';
 import type { Deps } from './deps.js';
+import { outOfBandDecision } from './out-of-band.js';
 
 type Decidable = Exclude<ReleaseInput, { type: 'push' | 'rollback-container' | 'template-change' }>;
 
@@ -35,9 +36,7 @@ export function applyIncident(
   config: ServiceConfig,
   incident: Extract<IncidentDecision, { kind: 'opened' | 'closed' }>,
 ): Promise<Applied> {
-  return applyInput(
-    deps,
-    config,
+  const input: Decidable =
     incident.kind === 'closed'
       ? { type: 'incident-closed', incidentId: incident.incidentId }
       : {
@@ -46,10 +45,22 @@ export function applyIncident(
           policy: incident.policy,
           revision: incident.revision,
           startedAt: incident.startedAt,
-        },
+        };
+  return applyDecision(
+    deps,
+    config.service,
+    async (record, view) => {
+      // An alert never rolls back over a person who took the traffic meanwhile: their change
+      // ends the release instead (out-of-band.ts).
+      const active = input.type === 'alert' ? activeRelease(record) : null;
+      const outside = active ? await outOfBandDecision(deps, config, record, active, view) : null;
+      return outside ?? transition(record, input, { config, now: deps.clock.now() });
+    },
     {
-      kind: 'message',
-      id: `${incident.kind === 'closed' ? 'incident-closed' : 'incident'}/${incident.incidentId}`,
+      delivery: {
+        kind: 'message',
+        id: `${incident.kind === 'closed' ? 'incident-closed' : 'incident'}/${incident.incidentId}`,
+      },
     },
   );
 }

@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { PubSubBus } from '../../shared/adapters/gcp/pubsub-bus.js';
 import { PROJECT, startEmulatorClients } from './emulator-clients.js';
 import { BUS_TOPICS, eventBusContract } from './event-bus.contract.js';
@@ -16,4 +17,21 @@ eventBusContract('PubSubBus on the emulator', async () => {
       })),
     close: () => c.close(),
   };
+});
+
+describe('PubSubBus ordering keys', () => {
+  it('an event naming a service carries it as ordering key; one naming none carries no key', async () => {
+    const c = await startEmulatorClients();
+    try {
+      await c.pubsub.createTopic('ordered');
+      const bus = new PubSubBus({ pubsub: c.pubsub });
+      const service = 'projects/p/locations/us-central1/services/leakage';
+      await bus.publish('ordered', { type: 'release.tick', service });
+      await bus.publish('ordered', { type: 'release.tick' });
+      const sent = c.emulator.pubsub.published(`projects/${PROJECT}/topics/ordered`);
+      expect(sent.map((m) => m.orderingKey ?? null)).toEqual([service, null]);
+    } finally {
+      await c.close();
+    }
+  });
 });

@@ -35,20 +35,46 @@ export class PersonAtTheConsole {
     await op.promise();
   }
 
-  /** `gcloud run deploy --image …`: a new revision from the service's template taking 100%. */
-  async deploy(image: string): Promise<string> {
+  /**
+   * `gcloud run deploy --image …` (with `--revision-suffix` when `revision` is given): a new
+   * revision from the service's template taking 100%.
+   */
+  async deploy(image: string, revision = ''): Promise<string> {
     const [service] = await this.services.getService({ name: SERVICE });
     const template = service.template!;
     const containers = (template.containers ?? []).map((c, i) => (i === 0 ? { ...c, image } : c));
     const [op] = await this.services.updateService({
       service: {
         ...service,
-        template: { ...template, revision: '', containers },
+        template: { ...template, revision, containers },
         traffic: [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: 100 }],
       },
     });
     const [done] = await op.promise();
     return String(done.latestReadyRevision).split('/').pop()!;
+  }
+
+  /** `gcloud run services update --update-annotations key=value` (no new revision). */
+  async annotate(key: string, value: string) {
+    const [service] = await this.services.getService({ name: SERVICE });
+    const annotations = { ...service.annotations, [key]: value };
+    const [op] = await this.services.updateService({
+      service: { name: SERVICE, annotations },
+      updateMask: { paths: ['annotations'] },
+    });
+    await op.promise();
+  }
+
+  /** The service as GetService answers it, for a test to write back later (a stale read). */
+  async read() {
+    const [service] = await this.services.getService({ name: SERVICE });
+    return service;
+  }
+
+  /** A maskless UpdateService of `service` as given: what a read-modify-write client sends. */
+  async writeBack(service: protos.google.cloud.run.v2.IService) {
+    const [op] = await this.services.updateService({ service });
+    await op.promise();
   }
 
   /** `gcloud run services update --ingress internal` (no new revision). */

@@ -1,7 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { RevisionsClient, ServicesClient } from '@google-cloud/run';
 import { DeployFailedError, PermanentError } from '../../errors.js';
-import { mergeRecord } from '../../schemas/record-codec.js';
 import type {
   DeployRevision,
   RevisionInfo,
@@ -21,10 +20,9 @@ import {
   toServiceView,
   type RunService,
 } from './cloud-run-mapping.js';
-import { pinnedTraffic, renamedChange } from './cloud-run-deploy.js';
+import { renamedChange } from './cloud-run-deploy.js';
+import { confirmLanded, deployRequest, recordRequest } from './cloud-run-masks.js';
 import { templateFrom } from './cloud-run-template.js';
-
-const REVISION_TARGET = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
 
 export interface CloudRunPlatformOptions {
   services: ServicesClient;
@@ -33,11 +31,18 @@ export interface CloudRunPlatformOptions {
 }
 
 /**
- * ServicePlatform on the Cloud Run Admin API v2. Every write is one UpdateService carrying the
- * whole service as read (no update mask, so nothing relies on mask support), the etag as read,
- * the full list of REVISION traffic targets and the merged `cutover.dev/` annotations. A deploy is
- * two: the unnamed revision from the service's template first, then traffic and record naming the
- * revision as Cloud Run named it.
+ * ServicePlatform on the Cloud Run Admin API v2. Every write is one UpdateService with an update
+ * mask, carrying the etag as read and only the fields the mask names (cloud-run-masks.ts), so
+ * nothing cutover does not own is sent back:
+ * - traffic and record: `traffic` (the full list of REVISION targets) and `annotations` (the
+ *   service's annotations as read with the `cutover.dev/` ones replaced); a write that leaves the
+ *   traffic as written sends `annotations` alone. No template, so a template as read is never
+ *   re-sent (409 "Revision named '…' with different configuration already exists").
+ * - a deploy: `template` (whole, built from the service's own) and `traffic` (pinned), then the
+ *   traffic and record naming the revision as Cloud Run named it.
+ * After the operation, the service is read again and the `cutover.dev/` annotations that landed are
+ * compared with the ones written: another writer's record there (a write etag did not stop) is a
+ * LostRaceError, a ConflictError, so the decision is made again on what is there.
  */
 export class CloudRunPlatform implements ServicePlatform {
   /** The raw service behind each view this adapter returned, so update() need not re-read it. */
@@ -102,19 +107,18 @@ export class CloudRunPlatform implements ServicePlatform {
     record: ServiceChange['record'],
   ): Promise<{ service: RunService; revision: string; failure: string | null }> {
     const before = current.latestCreatedRevision ?? '';
-    const body: RunService = {
-      ...current,
+    const request = deployRequest(
+      current,
       etag,
-      annotations: mergeRecord(current.annotations, record),
-      template: templateFrom(current.template, deploy),
-      traffic: pinnedTraffic(current),
-    };
+      templateFrom(current.template, deploy),
+      mergeRecord(current.annotations, record),
+    );
     let failure: string | null = null;
     let service: RunService;
     try {
       const [operation] = await withRetry(
         'UpdateService',
-        () => this.options.services.updateService({ service: body }, NO_GAX_RETRY),
+        () => this.options.services.updateService(request, NO_GAX_RETRY),
         this.retryOptions(name),
       );
       const [response] = await operation.promise();
@@ -144,27 +148,20 @@ export class CloudRunPlatform implements ServicePlatform {
     return { service, revision, failure };
   }
 
-  /** One traffic-and-record UpdateService of the service as read, guarded by `etag`. */
+  /**
+   * One traffic-and-record UpdateService guarded by `etag`, masked to what it changes, then the
+   * re-read that confirms the record landed (confirmLanded).
+   */
   private async write(
     name: string,
     current: RunService,
     etag: string,
     change: Omit<ServiceChange, 'deploy'>,
   ): Promise<ServiceView> {
-    const body: RunService = {
-      ...current,
-      etag,
-      annotations: mergeRecord(current.annotations, change.record),
-      traffic: change.traffic.map((t) => ({
-        type: REVISION_TARGET,
-        revision: t.revision,
-        percent: t.percent,
-        tag: t.tag ?? '',
-      })),
-    };
+    const request = recordRequest(current, etag, change);
     const [operation] = await withRetry(
       'UpdateService',
-      () => this.options.services.updateService({ service: body }, NO_GAX_RETRY),
+      () => this.options.services.updateService(request, NO_GAX_RETRY),
       this.retryOptions(name),
     );
     let done: RunService;
@@ -176,9 +173,8 @@ export class CloudRunPlatform implements ServicePlatform {
     }
     const failed = conditionState(done.terminalCondition) === 'CONDITION_FAILED';
     const detail = conditionDetail(done.terminalCondition);
-    // An operation response without an etag or traffic status is not enough to decide on: re-read.
-    const after =
-      done.etag && done.trafficStatuses?.length ? this.view(done) : await this.get(name);
+    const after = await this.get(name);
+    confirmLanded(name, request.service.annotations ?? {}, this.raw.get(after)?.annotations);
     // A traffic-only update may report the service failed because an earlier revision is (the
     // condition covers the latest created revision); it failed only if the traffic did not move.
     if (failed && !servesAsAsked(after, change))
