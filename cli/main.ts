@@ -7,6 +7,7 @@ import { registerLocal } from './local.js';
 import { registerLocalPush } from './local-push.js';
 import { registerOperator } from './operator.js';
 import { registerRollback, registerUndo } from './rollback.js';
+import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
 import { registerUi } from './ui.js';
 import { registerValidate } from './validate.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerWait(program);
   registerValidate(program);
   registerUi(program);
+  registerSimulate(program);
   return program;
 }
 

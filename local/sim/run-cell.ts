@@ -30,6 +30,18 @@ export interface ScenarioRow {
   medianGreenRequests: number | null;
 }
 
+/** The chunk size both runners split jobs into, so a seed gives the same releases either way. */
+export const CHUNK = 50;
+
+/** A job split into chunks of CHUNK releases, each with its own derived seed. */
+export function chunksOf(job: CellJob): CellJob[] {
+  return Array.from({ length: Math.ceil(job.releases / CHUNK) }, (_, c) => ({
+    ...job,
+    releases: Math.min(CHUNK, job.releases - c * CHUNK),
+    seed: job.seed * 1000 + c,
+  }));
+}
+
 /** Runs one job's releases one after the other; `onRelease` reports progress. */
 export async function runJob(job: CellJob, onRelease: () => void = () => undefined) {
   const r = seededRandom(job.seed);
