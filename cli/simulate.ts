@@ -140,7 +140,7 @@ export async function runSimulate(
     releases: f.releases,
     seed: f.seed,
     maxMinutes: f.maxMinutes,
-    stalledStopMinutes: 60,
+    stalledStopMinutes: Infinity,
   };
   const progress = json ? silent : env.progress();
   const t0 = env.now();

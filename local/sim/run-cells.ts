@@ -49,9 +49,8 @@ export function jobSeed(seed: number, cell: Cell, scenario: number): number {
 export function cellJobs(config: Config, cells: Cell[], options: SimulationOptions): CellJob[] {
   const service = config.services[0];
   if (!service) throw new Error('the simulation needs one configured service');
-  const scenarios = scenariosFor(service.thresholds);
   return cells.flatMap((cell) =>
-    scenarios.map((scenario, s) => ({
+    scenariosFor(service.thresholds, cell).map((scenario, s) => ({
       config,
       cell,
       scenario,

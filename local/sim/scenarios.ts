@@ -39,22 +39,28 @@ export interface Scenario {
 }
 
 /**
- * The issue's scenarios (issue 10 "Targets") for a service's thresholds; with the defaults they
- * are exactly the issue's numbers:
+ * The issue's scenarios (issue 10 "Targets") at a service's thresholds, for a cell (blue's p95):
  * - good: half of each limit (p95 +5 %, 5xx 1 %, drift +10 %);
- * - at limit: each limit itself (p95 +10 %, 5xx 2 %, drift +20 %): must promote;
- * - clearly bad: each clearly-bad margin (p95 +25 % scaled or tail only, 5xx 3 %, drift +25 %);
+ * - at limit: each limit itself — must promote;
+ * - clearly bad: each clearly-bad margin (p95 scaled or tail only, 5xx 3 %, drift +25 %);
  * - gross: twice the clearly-bad p95 margin (+50 %), twice the drift limit (+40 %), and 5xx at
  *   1.25 × the critical level (max5xxRate × criticalMultiple: 10 %), which rolls back at once.
+ * The p95 limits are blue × (1 + margin) + p95SlackMs, so the latency scenarios sit exactly there:
+ * at blue p95 100 ms the 5 ms slack adds 5 points (at limit +15 %, clearly bad +30 %, gross +55 %).
+ * Without it a "+25 %" green would be short of the clearly-bad margin and may rightly pass.
  */
-export function scenariosFor(t: Thresholds): Scenario[] {
+export function scenariosFor(t: Thresholds, cell: Pick<Cell, 'p95Ms'>): Scenario[] {
   const p = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
+  const slack = t.p95SlackMs / cell.p95Ms;
   const good = {
     latency: 1 + t.p95Tolerance / 2,
     errors: t.max5xxRate / 2,
     drift: t.maxPredictionDrift / 2,
   };
   const bad = t.clearlyBad;
+  const badP95 = bad.p95Increase + slack;
+  const grossP95 = 2 * bad.p95Increase + slack;
+  const limitP95 = t.p95Tolerance + slack;
   const gross5xx = Math.min(1, 1.25 * t.max5xxRate * t.criticalMultiple);
   return [
     { name: 'A/A', change: SAME, expect: 'promote' },
@@ -64,23 +70,23 @@ export function scenariosFor(t: Thresholds): Scenario[] {
       expect: 'promote',
     },
     {
-      name: `at limit (p95 +${p(t.p95Tolerance)}, 5xx ${p(t.max5xxRate)}, drift +${p(t.maxPredictionDrift)})`,
+      name: `at limit (p95 +${p(limitP95)}, 5xx ${p(t.max5xxRate)}, drift +${p(t.maxPredictionDrift)})`,
       change: {
         ...SAME,
-        latencyScale: 1 + t.p95Tolerance,
+        latencyScale: 1 + limitP95,
         errorRate: t.max5xxRate,
         drift: t.maxPredictionDrift,
       },
       expect: 'promote',
     },
     {
-      name: `bad p95 +${p(bad.p95Increase)} (scaled)`,
-      change: { ...SAME, latencyScale: 1 + bad.p95Increase },
+      name: `bad p95 +${p(badP95)} (scaled)`,
+      change: { ...SAME, latencyScale: 1 + badP95 },
       expect: 'roll back',
     },
     {
-      name: `bad p95 +${p(bad.p95Increase)} (tail only)`,
-      change: { ...SAME, tailScale: 1 + bad.p95Increase },
+      name: `bad p95 +${p(badP95)} (tail only)`,
+      change: { ...SAME, tailScale: 1 + badP95 },
       expect: 'roll back',
     },
     {
@@ -94,8 +100,8 @@ export function scenariosFor(t: Thresholds): Scenario[] {
       expect: 'roll back',
     },
     {
-      name: `gross p95 +${p(2 * bad.p95Increase)}`,
-      change: { ...SAME, latencyScale: 1 + 2 * bad.p95Increase },
+      name: `gross p95 +${p(grossP95)}`,
+      change: { ...SAME, latencyScale: 1 + grossP95 },
       expect: 'roll back',
     },
     {

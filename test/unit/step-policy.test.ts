@@ -148,6 +148,15 @@ describe('looks', () => {
     [300, 300, { fail: 5, pass: 1 }],
     [360, 300, { fail: 6, pass: 2 }],
   ])('%d s of evidence with a %d s bake: %o', (evidence, bake, looks) => {
-    expect(looksAt(evidence, bake)).toEqual(looks);
+    expect(looksAt(evidence, evidence, bake)).toEqual(looks);
+  });
+
+  it.each([
+    // pooled, this step's, bake: fail counts every pooled minute, pass restarts at each step
+    [900, 120, 300, { fail: 15, pass: 1 }],
+    [900, 360, 300, { fail: 15, pass: 2 }],
+    [1800, 600, 300, { fail: 30, pass: 6 }],
+  ])('%d s pooled, %d s at this step, %d s bake: %o', (pooled, step, bake, looks) => {
+    expect(looksAt(pooled, step, bake)).toEqual(looks);
   });
 });

@@ -38,21 +38,21 @@ describe('cutover simulate', () => {
   it('prints the JSON report, and its rows are the bench loop’s for the same cell and seed', async () => {
     const { path, config } = configFile();
     const h = harness();
-    const flags = { config: path, rps: '50', errorRate: '0.01', p95Ms: '80', releases: '2' };
+    const flags = { config: path, rps: '50', errorRate: '0.01', p95Ms: '100', releases: '2' };
     expect(await runSimulate({ ...flags, seed: '7', json: true }, h.env)).toBe(0);
     const report = JSON.parse(h.out.join('')) as SimulationReport;
     expect(report.service).toBe(SERVICE);
-    expect(report.cell).toEqual({ rps: 50, baseline5xx: 0.01, sigma: 0.5, p95Ms: 80 });
+    expect(report.cell).toEqual({ rps: 50, baseline5xx: 0.01, sigma: 0.5, p95Ms: 100 });
     expect(report.settings.steps).toEqual([20, 100]);
     expect(report.rows.map((r) => [r.scenario, r.expect, r.releases])).toEqual([
       ['A/A', 'promote', 2],
       ['good (p95 +5%, 5xx 1%, drift +10%)', 'promote', 2],
-      ['at limit (p95 +10%, 5xx 2%, drift +20%)', 'promote', 2],
-      ['bad p95 +25% (scaled)', 'roll back', 2],
-      ['bad p95 +25% (tail only)', 'roll back', 2],
+      ['at limit (p95 +15%, 5xx 2%, drift +20%)', 'promote', 2],
+      ['bad p95 +30% (scaled)', 'roll back', 2],
+      ['bad p95 +30% (tail only)', 'roll back', 2],
       ['bad 5xx 3%', 'roll back', 2],
       ['bad drift +25%', 'roll back', 2],
-      ['gross p95 +50%', 'roll back', 2],
+      ['gross p95 +55%', 'roll back', 2],
       ['gross 5xx 10%', 'roll back', 2],
       ['gross drift +40%', 'roll back', 2],
     ]);
