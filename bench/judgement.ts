@@ -1,5 +1,5 @@
 /**
- * `npm run bench:judgement [-- --releases N --seed S --rps 0.5,5,50]`: the judgement benchmark
+ * `npm run bench:judgement [-- --releases N --seed S --rps 0.5,5,50 --threads T]`: the judgement benchmark
  * (issue 10). Simulated Cloud Run traffic — Poisson arrivals, lognormal latency (σ 0.5 and 1.0)
  * in Cloud Monitoring's buckets as one-minute DELTA points, Bernoulli 5xx, Beta predictions,
  * the monitoring lag, a tick each minute — drives the real controller (`advanceService` over
@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../shared/config/load.js';
+import { runParallel } from '../local/sim/parallel.js';
 import { simulateCells } from '../local/sim/run-cells.js';
 import type { Cell } from '../local/sim/scenarios.js';
 import { cellTable, runHeadline } from '../local/sim/table.js';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     'baseline-5xx': { type: 'string', default: '0.005,0.015' },
     sigma: { type: 'string', default: '0.5,1' },
     'max-minutes': { type: 'string', default: '360' },
+    threads: { type: 'string' },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
@@ -51,6 +53,7 @@ const results = await simulateCells(
     done += 1;
     if (done % 500 === 0) process.stderr.write(`  ${done}/${total} releases\n`);
   },
+  values.threads ? (jobs, tick) => runParallel(jobs, tick, Number(values.threads)) : undefined,
 );
 const seconds = Math.round((performance.now() - t0) / 1000);
 console.log(`${runHeadline(config.services[0]!, releases, seconds)}\n`);

@@ -204,12 +204,12 @@ export function renderSimulation(r: SimulationReport): string[] {
     `${r.service}: ${r.releases} simulated releases per scenario at ${cellHeading(r.cell)}`,
     `steps [${r.settings.steps.join(', ')}], bake ${r.settings.bakeSeconds} s, lag ${r.settings.monitoringLagSeconds} s, seed ${r.seed}; ${r.seconds} s`,
     '',
-    `${'scenario'.padEnd(width)}  promoted  rolled back  undecided (stalled)  median min  median green req`,
+    `${'scenario'.padEnd(width)}  promoted  rolled back  undecided (stalled)  said stalled  median min  median green req`,
   ];
   for (const row of r.rows) {
     const undecided = `${pct(row.undecided, row.releases)} (${pct(row.stalled, row.releases)})`;
     lines.push(
-      `${row.scenario.padEnd(width)}  ${pct(row.promoted, row.releases).padStart(8)}  ${pct(row.rolledBack, row.releases).padStart(11)}  ${undecided.padStart(19)}  ${String(row.medianMinutes ?? '–').padStart(10)}  ${String(row.medianGreenRequests ?? '–').padStart(16)}`,
+      `${row.scenario.padEnd(width)}  ${pct(row.promoted, row.releases).padStart(8)}  ${pct(row.rolledBack, row.releases).padStart(11)}  ${undecided.padStart(19)}  ${pct(row.saidStalled, row.releases).padStart(12)}  ${String(row.medianMinutes ?? '–').padStart(10)}  ${String(row.medianGreenRequests ?? '–').padStart(16)}`,
     );
   }
   return [...lines, '', ...summary(r)];
@@ -224,7 +224,7 @@ function summary(r: SimulationReport): string[] {
   const aa = rows[0];
   const wrong = sum(promote, (row) => row.rolledBack);
   const missed = sum(bad, (row) => row.promoted);
-  const stalled = sum(rows, (row) => row.stalled);
+  const stalled = sum(rows, (row) => row.saidStalled);
   const lines = [
     `With this config at ${r.cell.rps} requests/s: releases that should promote wrongly rolled back ≈ ${pct(
       wrong,

@@ -23,6 +23,8 @@ export interface ScenarioRow {
   undecided: number;
   /** Undecided releases that said they were stalled (too little traffic / a person decides). */
   stalled: number;
+  /** Releases that said, at some tick, that they need more traffic or a person. */
+  saidStalled: number;
   /** Releases that never went past the first step. */
   firstStepOnly: number;
   /** Median minutes and green requests to a decision, over the decided releases (null if none). */
@@ -73,6 +75,7 @@ export function summarise(scenario: Scenario, results: ReleaseResult[]): Scenari
     rolledBack: count('rolled back'),
     undecided: count('undecided'),
     stalled: results.filter((r) => r.outcome === 'undecided' && r.stalled).length,
+    saidStalled: results.filter((r) => r.saidStalled).length,
     firstStepOnly: results.filter((r) => r.furthestStep === 0).length,
     medianMinutes: median(decided.map((r) => r.minutes)),
     medianGreenRequests: median(decided.map((r) => r.greenRequests)),

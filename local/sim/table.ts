@@ -19,12 +19,12 @@ export function cellTable(cell: Cell, rows: ScenarioRow[]): string[] {
   const lines = [
     `#### ${cellHeading(cell)}`,
     '',
-    '| scenario | releases | promoted | rolled back | undecided (stalled) | stopped at 10% | median min | median green req |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | releases | promoted | rolled back | undecided (stalled) | said stalled | stopped at 10% | median min | median green req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${r.medianGreenRequests ?? '–'} |`,
+      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.saidStalled, r.releases)} | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${r.medianGreenRequests ?? '–'} |`,
     );
   return [...lines, ''];
 }
