@@ -140,6 +140,20 @@ describe('stall, in evidence terms', () => {
   });
 });
 
+describe('stall with pooled evidence', () => {
+  // 90 samples, ~420 needed, 10 min at this step.
+  const slow = verdict(check('error-rate', 'inconclusive', { samples: 90, needed: 420 }));
+  it('the rate is the pooled samples over the pooled minutes: 90 in 30 min → ~120 min, stalled', () => {
+    const r = decide({ verdict: slow, evidenceSeconds: 600, pooledSeconds: 1800 });
+    expect(r.decision).toBe('stalled');
+    expect(r.advice).toContain('needs about 420 requests (has 90, 3.0/min → ~120 min at this step');
+  });
+
+  it('the same 90 in this step’s 10 min alone → ~47 min: holding', () => {
+    expect(decide({ verdict: slow, evidenceSeconds: 600 }).decision).toBe('hold');
+  });
+});
+
 describe('looks', () => {
   it.each([
     [0, 300, { fail: 1, pass: 1 }],
