@@ -176,7 +176,7 @@ export function analyse(
  *   fail rolls back, so its α is spent once over the whole release.
  * - pass counts from the first look of THIS step with a full bake (earlier passes only hold, so
  *   they spend nothing), and restarts at each step: a clearly bad green is promoted only by
- *   passing the last step, which by itself happens with chance ≤ passAlpha.
+ *   passing the last step, which by itself happens with chance ≤ promoteAlpha (analysis.ts).
  */
 export function looksAt(pooledSeconds: number, stepSeconds: number, bakeSeconds: number): Looks {
   const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
