@@ -8,6 +8,7 @@ import { registerLocalPush } from './local-push.js';
 import { registerOperator } from './operator.js';
 import { registerRetry } from './retry.js';
 import { registerRollback, registerUndo } from './rollback.js';
+import { registerSimulate } from './simulate.js';
 import { registerStatus } from './status.js';
 import { registerUi } from './ui.js';
 import { registerValidate } from './validate.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerWait(program);
   registerValidate(program);
   registerUi(program);
+  registerSimulate(program);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import { versionedUrls } from '../shared/domain/version-tag.js';
 import type { ServiceView } from '../shared/ports/service-platform.js';
 import type { CheckResult, ServiceRecord, Verdict } from '../shared/schemas/release.js';
+import { evidenceLines } from './verdict-evidence.js';
 
 const BAR_WIDTH = 40;
 
@@ -46,7 +47,10 @@ function verdictLines(v: Verdict | null, roles: Roles): string[] {
   if (!v) return ['verdict   none yet'];
   return [
     `verdict   ${v.outcome}${v.critical ? ' (critical)' : ''} at ${v.at}, window ${v.window.start} → ${v.window.end}`,
+    ...(v.advice ? [`advice    ${v.advice}`] : []),
     ...v.checks.map((c) => checkLine(c, roles)),
+    'evidence',
+    ...evidenceLines({ ...v, advice: null }),
   ];
 }
 

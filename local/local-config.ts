@@ -46,11 +46,11 @@ export function localConfig(timings: LocalTimings = LOCAL_TIMINGS): ConfigInput 
         bakeSeconds: timings.bakeSeconds,
         monitoringLagSeconds: timings.monitoringLagSeconds,
         // Local steps last seconds, not minutes, on a laptop's shared cores: few requests per
-        // step and noisy latency. The judge's bounds carry that noise (blue's p95 is bounded by
-        // order statistics), so the local limits stay tight, while the margins are loosened for
-        // seconds of evidence: clearly bad is far away and a pass needs little evidence
-        // (passAlpha 0.45); a fail needs evidence at 80% per step (failAlpha 0.2). Production
-        // defaults are unchanged.
+        // step and noisy latency. The judge's bounds carry that noise (blue's p95 is estimated,
+        // and its error is in the effective sample), so the local limits stay tight, while the
+        // margins are loosened for seconds of evidence: clearly bad is far away and a pass needs
+        // little evidence (passAlpha and promoteAlpha 0.45); a fail needs evidence at 80% per
+        // step (failAlpha 0.2). Production defaults are unchanged.
         thresholds: {
           minRequests: timings.minRequests,
           minPredictions: timings.minRequests,
@@ -59,6 +59,7 @@ export function localConfig(timings: LocalTimings = LOCAL_TIMINGS): ConfigInput 
           clearlyBad: { max5xxRate: 0.3, p95Increase: 3, predictionDrift: 1 },
           failAlpha: 0.2,
           passAlpha: 0.45,
+          promoteAlpha: 0.45,
           maxInconclusiveSeconds: 120,
         },
         smoke: {

@@ -1,6 +1,7 @@
 import { resolveServiceRef } from '../../shared/domain/service-ref.js';
 import type { Config } from '../../shared/schemas/config.js';
 import type { DeploymentEvent } from '../../shared/schemas/events.js';
+import { evidenceLines } from '../verdict-evidence.js';
 import { type Explanation, ignore } from './explanation.js';
 
 const KIND = 'deployment-event';
@@ -57,8 +58,23 @@ export function describeEvent(event: DeploymentEvent, config: Config): Explanati
       );
     case 'release.step-started':
     case 'release.verdict':
-    case 'release.promoted':
     case 'release.rolled-back':
+    case 'release.promoted': {
+      const done = ignore(
+        KIND,
+        `${event.type} reports what happened to ${event.service}; nothing to do`,
+      );
+      return event.verdict
+        ? {
+            ...done,
+            detail: [
+              done.detail,
+              `verdict ${event.verdict.outcome}:`,
+              ...evidenceLines(event.verdict),
+            ].join('\n'),
+          }
+        : done;
+    }
     case 'release.superseded':
     case 'release.rejected':
     case 'release.paused':

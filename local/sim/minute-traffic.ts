@@ -58,28 +58,32 @@ export function minuteOf(r: Random, model: RevisionModel, rps: number, endMs: nu
   return { endMs, requests, errors5xx, latency, predictions };
 }
 
-/** Sums minute points (DELTA + REDUCE_SUM over the window). */
-export function sumPoints(points: readonly MinutePoint[]): {
+/** A running DELTA + REDUCE_SUM over points, extended one point at a time. */
+export interface PointSum {
+  points: number;
   requests: number;
   errors5xx: number;
   latency: Histogram;
   predictions: Moments;
-} {
-  const counts = new Array<number>(CLOUD_RUN_LATENCY_LAYOUT.kind === 'exponential' ? 102 : 0).fill(
-    0,
-  );
-  let requests = 0;
-  let errors5xx = 0;
-  for (const p of points) {
-    requests += p.requests;
-    errors5xx += p.errors5xx;
-    const c = p.latency.counts;
-    for (let i = 0; i < c.length; i++) counts[i]! += c[i]!;
-  }
+}
+
+export function emptySum(): PointSum {
   return {
-    requests,
-    errors5xx,
-    latency: { layout: CLOUD_RUN_LATENCY_LAYOUT, counts },
-    predictions: mergeMoments(points.map((p) => p.predictions)),
+    points: 0,
+    requests: 0,
+    errors5xx: 0,
+    latency: { layout: CLOUD_RUN_LATENCY_LAYOUT, counts: [] },
+    predictions: { count: 0, mean: 0, sumOfSquaredDeviation: 0 },
   };
+}
+
+/** Adds one point to a running sum, in place. */
+export function addPoint(sum: PointSum, p: MinutePoint): void {
+  sum.points += 1;
+  sum.requests += p.requests;
+  sum.errors5xx += p.errors5xx;
+  const counts = sum.latency.counts;
+  const c = p.latency.counts;
+  for (let i = 0; i < c.length; i++) counts[i] = (counts[i] ?? 0) + c[i]!;
+  sum.predictions = mergeMoments([sum.predictions, p.predictions]);
 }

@@ -1,29 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CellJob } from './run-cell.js';
+import { chunksOf, type CellJob } from './run-cell.js';
 import type { ReleaseResult } from './run-release.js';
 
 /**
- * Runs jobs on worker threads (one per core), each job split into chunks so the cores stay
- * busy; `onRelease` fires once per finished release. Results come back in job order.
+ * Runs jobs on worker threads (one per core), each job split into chunks (chunksOf) so the
+ * cores stay busy; `onRelease` fires once per finished release. Results come back in job order.
  */
 export async function runParallel(
   jobs: CellJob[],
   onRelease: () => void,
   threads = availableParallelism(),
 ): Promise<ReleaseResult[][]> {
-  const chunk = 50;
-  const tasks = jobs.flatMap((job, j) =>
-    Array.from({ length: Math.ceil(job.releases / chunk) }, (_, c) => ({
-      j,
-      c,
-      job: {
-        ...job,
-        releases: Math.min(chunk, job.releases - c * chunk),
-        seed: job.seed * 1000 + c,
-      },
-    })),
-  );
+  const tasks = jobs.flatMap((job, j) => chunksOf(job).map((chunk, c) => ({ j, c, job: chunk })));
   const results = jobs.map(() => [] as ReleaseResult[][]);
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const entry = new URL(`./worker${ext}`, import.meta.url);

@@ -23,11 +23,25 @@ export interface ScenarioRow {
   undecided: number;
   /** Undecided releases that said they were stalled (too little traffic / a person decides). */
   stalled: number;
+  /** Releases that said, at some tick, that they need more traffic or a person. */
+  saidStalled: number;
   /** Releases that never went past the first step. */
   firstStepOnly: number;
   /** Median minutes and green requests to a decision, over the decided releases (null if none). */
   medianMinutes: number | null;
   medianGreenRequests: number | null;
+}
+
+/** The chunk size both runners split jobs into, so a seed gives the same releases either way. */
+export const CHUNK = 50;
+
+/** A job split into chunks of CHUNK releases, each with its own derived seed. */
+export function chunksOf(job: CellJob): CellJob[] {
+  return Array.from({ length: Math.ceil(job.releases / CHUNK) }, (_, c) => ({
+    ...job,
+    releases: Math.min(CHUNK, job.releases - c * CHUNK),
+    seed: job.seed * 1000 + c,
+  }));
 }
 
 /** Runs one job's releases one after the other; `onRelease` reports progress. */
@@ -61,6 +75,7 @@ export function summarise(scenario: Scenario, results: ReleaseResult[]): Scenari
     rolledBack: count('rolled back'),
     undecided: count('undecided'),
     stalled: results.filter((r) => r.outcome === 'undecided' && r.stalled).length,
+    saidStalled: results.filter((r) => r.saidStalled).length,
     firstStepOnly: results.filter((r) => r.furthestStep === 0).length,
     medianMinutes: median(decided.map((r) => r.minutes)),
     medianGreenRequests: median(decided.map((r) => r.greenRequests)),

@@ -20,6 +20,8 @@ export interface ReleaseResult {
   furthestStep: number;
   /** The release said it is stalled (too little traffic / needs a person) at its last tick. */
   stalled: boolean;
+  /** It said so at some tick (it may have decided later, when evidence arrived). */
+  saidStalled: boolean;
 }
 
 const REPO = 'sim-docker.pkg.dev/p/r/service';
@@ -78,6 +80,7 @@ export async function runRelease(
   let greenRequests = 0;
   let furthestStep = 0;
   let stalledFor = 0;
+  let saidStalled = false;
   for (let minute = 1; minute <= maxMinutes; minute++) {
     const endMs = T0 + minute * 60_000;
     const traffic = platform.current().written;
@@ -92,6 +95,7 @@ export async function runRelease(
     if (release?.phase === 'shifting') {
       furthestStep = Math.max(furthestStep, release.step.index);
       stalledFor = release.stalled ? stalledFor + 1 : 0;
+      saidStalled ||= release.stalled;
       if (stalledFor >= stalledStopMinutes)
         return {
           outcome: 'undecided',
@@ -99,6 +103,7 @@ export async function runRelease(
           greenRequests,
           furthestStep,
           stalled: true,
+          saidStalled,
         };
     }
     if (release?.phase === 'promoted' || release?.phase === 'rolled-back')
@@ -108,6 +113,7 @@ export async function runRelease(
         greenRequests,
         furthestStep,
         stalled: false,
+        saidStalled,
       };
   }
   const release = platform.current().record?.release;
@@ -117,6 +123,7 @@ export async function runRelease(
     greenRequests,
     furthestStep,
     stalled: release?.phase === 'shifting' && release.stalled,
+    saidStalled,
   };
 }
 

@@ -1,5 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { finiteBuckets, lowerBound, upperBound } from '../../shared/domain/histogram.js';
+import type { Thresholds } from '../../shared/schemas/config.js';
 import { CLOUD_RUN_LATENCY_LAYOUT } from './cloud-run-layout.js';
 
 /** One simulated service: its traffic, and how blue (the stable) behaves. */
@@ -37,27 +38,84 @@ export interface Scenario {
   expect: Expectation;
 }
 
-/** The issue's scenarios (issue 10 "Targets"). */
-export const SCENARIOS: Scenario[] = [
-  { name: 'A/A', change: SAME, expect: 'promote' },
-  {
-    name: 'good (p95 +5%, 5xx 1%, drift +10%)',
-    change: { ...SAME, latencyScale: 1.05, errorRate: 0.01, drift: 0.1 },
-    expect: 'promote',
-  },
-  {
-    name: 'at limit (p95 +10%, 5xx 2%, drift +20%)',
-    change: { ...SAME, latencyScale: 1.1, errorRate: 0.02, drift: 0.2 },
-    expect: 'promote',
-  },
-  { name: 'bad p95 +25% (scaled)', change: { ...SAME, latencyScale: 1.25 }, expect: 'roll back' },
-  { name: 'bad p95 +25% (tail only)', change: { ...SAME, tailScale: 1.25 }, expect: 'roll back' },
-  { name: 'bad 5xx 3%', change: { ...SAME, errorRate: 0.03 }, expect: 'roll back' },
-  { name: 'bad drift +25%', change: { ...SAME, drift: 0.25 }, expect: 'roll back' },
-  { name: 'gross p95 +50%', change: { ...SAME, latencyScale: 1.5 }, expect: 'roll back' },
-  { name: 'gross 5xx 10%', change: { ...SAME, errorRate: 0.1 }, expect: 'roll back' },
-  { name: 'gross drift +40%', change: { ...SAME, drift: 0.4 }, expect: 'roll back' },
-];
+/**
+ * The issue's scenarios (issue 10 "Targets") at a service's thresholds, for a cell (blue's p95):
+ * - good: half of each limit (p95 +5 %, 5xx 1 %, drift +10 %);
+ * - at limit: each limit itself — must promote;
+ * - clearly bad: each clearly-bad margin (p95 scaled or tail only, 5xx 3 %, drift +25 %);
+ * - gross: twice the clearly-bad p95 margin (+50 %), twice the drift limit (+40 %), and 5xx at
+ *   1.25 × the critical level (max5xxRate × criticalMultiple: 10 %), which rolls back at once.
+ * The p95 limits are blue × (1 + margin) + p95SlackMs, so the latency scenarios sit exactly there:
+ * at blue p95 100 ms the 5 ms slack adds 5 points (at limit +15 %, clearly bad +30 %, gross +55 %).
+ * Without it a "+25 %" green would be short of the clearly-bad margin and may rightly pass.
+ */
+export function scenariosFor(t: Thresholds, cell: Pick<Cell, 'p95Ms'>): Scenario[] {
+  const p = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
+  const slack = t.p95SlackMs / cell.p95Ms;
+  const good = {
+    latency: 1 + t.p95Tolerance / 2,
+    errors: t.max5xxRate / 2,
+    drift: t.maxPredictionDrift / 2,
+  };
+  const bad = t.clearlyBad;
+  const badP95 = bad.p95Increase + slack;
+  const grossP95 = 2 * bad.p95Increase + slack;
+  const limitP95 = t.p95Tolerance + slack;
+  const gross5xx = Math.min(1, 1.25 * t.max5xxRate * t.criticalMultiple);
+  return [
+    { name: 'A/A', change: SAME, expect: 'promote' },
+    {
+      name: `good (p95 +${p(good.latency - 1)}, 5xx ${p(good.errors)}, drift +${p(good.drift)})`,
+      change: { ...SAME, latencyScale: good.latency, errorRate: good.errors, drift: good.drift },
+      expect: 'promote',
+    },
+    {
+      name: `at limit (p95 +${p(limitP95)}, 5xx ${p(t.max5xxRate)}, drift +${p(t.maxPredictionDrift)})`,
+      change: {
+        ...SAME,
+        latencyScale: 1 + limitP95,
+        errorRate: t.max5xxRate,
+        drift: t.maxPredictionDrift,
+      },
+      expect: 'promote',
+    },
+    {
+      name: `bad p95 +${p(badP95)} (scaled)`,
+      change: { ...SAME, latencyScale: 1 + badP95 },
+      expect: 'roll back',
+    },
+    {
+      name: `bad p95 +${p(badP95)} (tail only)`,
+      change: { ...SAME, tailScale: 1 + badP95 },
+      expect: 'roll back',
+    },
+    {
+      name: `bad 5xx ${p(bad.max5xxRate)}`,
+      change: { ...SAME, errorRate: bad.max5xxRate },
+      expect: 'roll back',
+    },
+    {
+      name: `bad drift +${p(bad.predictionDrift)}`,
+      change: { ...SAME, drift: bad.predictionDrift },
+      expect: 'roll back',
+    },
+    {
+      name: `gross p95 +${p(grossP95)}`,
+      change: { ...SAME, latencyScale: 1 + grossP95 },
+      expect: 'roll back',
+    },
+    {
+      name: `gross 5xx ${p(gross5xx)}`,
+      change: { ...SAME, errorRate: gross5xx },
+      expect: 'roll back',
+    },
+    {
+      name: `gross drift +${p(2 * t.maxPredictionDrift)}`,
+      change: { ...SAME, drift: 2 * t.maxPredictionDrift },
+      expect: 'roll back',
+    },
+  ];
+}
 
 /** z of a standard normal's 95th and 90th percentiles. */
 const Z95 = 1.6448536269514722;

@@ -7,7 +7,7 @@ import type {
 } from '../../shared/ports/service-platform.js';
 import type { ServiceRecord } from '../../shared/schemas/release.js';
 import { measured, noData } from '../../shared/domain/measurement.js';
-import { sumPoints, type MinutePoint } from './minute-traffic.js';
+import { addPoint, emptySum, type MinutePoint, type PointSum } from './minute-traffic.js';
 
 /** The simulated Cloud Run service: one view, updated in place; every revision is ready. */
 export class SimPlatform implements ServicePlatform {
@@ -56,6 +56,8 @@ export class SimPlatform implements ServicePlatform {
  */
 export class SimMetrics implements MetricsSource {
   private readonly points = new Map<string, MinutePoint[]>();
+  /** Running sums per revision and window start: a tick's window only grows at its end. */
+  private readonly sums = new Map<string, { next: number; endMs: number; sum: PointSum }>();
 
   add(revision: string, point: MinutePoint): void {
     const list = this.points.get(revision) ?? [];
@@ -66,14 +68,11 @@ export class SimMetrics implements MetricsSource {
   async measure(_service: string, revision: string, window: Window): Promise<RevisionMetrics> {
     const start = window.start.getTime() + 60_000; // a point spans [end − 60 s, end)
     const end = window.end.getTime();
-    const inside = (this.points.get(revision) ?? []).filter(
-      (p) => p.endMs >= start && p.endMs <= end,
-    );
-    if (inside.length === 0) {
+    const sum = this.sumOf(revision, start, end);
+    if (sum.points === 0) {
       const none = noData(`no points for ${revision} in the window`);
       return { requests: none, latencyMs: none, prediction: none };
     }
-    const sum = sumPoints(inside);
     if (sum.requests === 0) {
       // Cloud Monitoring writes no series for a revision that served nothing.
       const none = noData(`no requests to ${revision} in the window`);
@@ -81,12 +80,30 @@ export class SimMetrics implements MetricsSource {
     }
     return {
       requests: measured({ requests: sum.requests, errors5xx: sum.errors5xx }),
-      latencyMs: measured(sum.latency),
+      latencyMs: measured({ layout: sum.latency.layout, counts: [...sum.latency.counts] }),
       prediction:
         sum.predictions.count > 0
-          ? measured(sum.predictions)
+          ? measured({ ...sum.predictions })
           : noData(`no prediction points for ${revision}`),
     };
+  }
+
+  /** The sum of the points with start ≤ endMs ≤ end, extended from the last one for this start. */
+  private sumOf(revision: string, start: number, end: number): PointSum {
+    const list = this.points.get(revision) ?? [];
+    const key = `${revision}|${start}`;
+    let cached = this.sums.get(key);
+    if (!cached || cached.endMs > end) {
+      cached = { next: 0, endMs: start, sum: emptySum() };
+      this.sums.set(key, cached);
+    }
+    while (cached.next < list.length && list[cached.next]!.endMs <= end) {
+      const p = list[cached.next]!;
+      if (p.endMs >= start) addPoint(cached.sum, p);
+      cached.next += 1;
+    }
+    cached.endMs = end;
+    return cached.sum;
   }
 }
 

@@ -1,20 +1,30 @@
+import type { ServiceConfig } from '../../shared/schemas/config.js';
 import type { Cell } from './scenarios.js';
 import type { ScenarioRow } from './run-cell.js';
 
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
 
+/** What a run was: releases per cell and the settings the numbers depend on. */
+export function runHeadline(service: ServiceConfig, releases: number, seconds: number): string {
+  const t = service.thresholds;
+  return `Judgement benchmark: ${releases} releases per scenario and cell; steps [${service.steps.join(', ')}], bake ${service.bakeSeconds} s, monitoring lag ${service.monitoringLagSeconds} s, failAlpha ${t.failAlpha}, passAlpha ${t.passAlpha}; ${seconds} s.`;
+}
+
+export function cellHeading(cell: Cell): string {
+  return `${cell.rps} requests/s · blue 5xx ${(cell.baseline5xx * 100).toFixed(1)}% · latency σ ${cell.sigma} (p95 ${cell.p95Ms} ms)`;
+}
+
 /** A cell's rows as a Markdown table. */
 export function cellTable(cell: Cell, rows: ScenarioRow[]): string[] {
-  const head = `#### ${cell.rps} requests/s · blue 5xx ${(cell.baseline5xx * 100).toFixed(1)}% · latency σ ${cell.sigma} (p95 ${cell.p95Ms} ms)`;
   const lines = [
-    head,
+    `#### ${cellHeading(cell)}`,
     '',
-    '| scenario | releases | promoted | rolled back | undecided (stalled) | stopped at 10% | median min | median green req |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | releases | promoted | rolled back | undecided (stalled) | said stalled | stopped at 10% | median min | median green req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${r.medianGreenRequests ?? '–'} |`,
+      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.saidStalled, r.releases)} | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${r.medianGreenRequests ?? '–'} |`,
     );
   return [...lines, ''];
 }

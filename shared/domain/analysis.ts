@@ -26,9 +26,10 @@ export interface Looks {
  * Each check is a pair of one-sided tests (checks/*.ts): fail only on evidence that green is
  * beyond the limit, pass only on evidence that green is short of the clearly-bad margin, else
  * inconclusive. The k-th look spends α/(k(k + 1)) of the configured failAlpha / passAlpha
- * (stats/looks.ts), so looking every minute for as long as a step lasts keeps the chance of a
- * wrong fail (green at the limit) below failAlpha and of a wrong pass (green clearly bad) below
- * passAlpha, per check and step.
+ * (stats/looks.ts), so looking every minute keeps the chance of a wrong fail (green at the
+ * limit) below failAlpha per check over the release (fail looks count across steps), and of a
+ * wrong pass (green clearly bad) below passAlpha per check and step — below promoteAlpha at the
+ * last step, whose pass promotes.
  *
  * `compareWithBlue: false` (the 100 % step when blue served nothing to compare with): the
  * latency and drift checks are reported but do not block; the step is judged on the 5xx rate.
@@ -43,11 +44,13 @@ export function judgeStep(input: {
   now: Date;
   looks: Looks;
   compareWithBlue?: boolean;
+  /** The last step: a pass promotes, so the pass side runs at promoteAlpha (else passAlpha). */
+  lastStep?: boolean;
 }): Verdict {
   const { blue, green, thresholds: t } = input;
   const alpha: LookAlphas = {
     fail: lookAlpha(t.failAlpha, input.looks.fail),
-    pass: lookAlpha(t.passAlpha, input.looks.pass),
+    pass: lookAlpha(input.lastStep ? t.promoteAlpha : t.passAlpha, input.looks.pass),
   };
   const relative = input.compareWithBlue ?? true;
   const nonBlocking = (c: CheckResult): CheckResult =>

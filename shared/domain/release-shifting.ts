@@ -36,6 +36,7 @@ export function startShifting(
       startedAt: ctx.now.toISOString(),
       previousStartedAt: null,
     },
+    evidenceSince: ctx.now.toISOString(),
     consecutiveFailures: 0,
     inconclusiveSince: null,
     stalled: false,
@@ -70,22 +71,25 @@ export function analyse(
   ctx: MachineContext,
 ): Transition {
   const { thresholds, steps, bakeSeconds } = ctx.config;
-  const evidenceSeconds = Math.max(
-    0,
-    (input.window.end.getTime() - input.window.start.getTime()) / 1000,
-  );
+  const end = input.window.end.getTime();
+  const pooledSeconds = Math.max(0, (end - input.window.start.getTime()) / 1000);
+  // The bake counts this step's own evidence: the window's part since the step began.
+  const stepStart = Math.max(input.window.start.getTime(), Date.parse(active.step.startedAt));
+  const evidenceSeconds = Math.max(0, (end - stepStart) / 1000);
   const verdict = judgeStep({
     blue: input.blue,
     green: input.green,
     thresholds,
     window: input.window,
     now: ctx.now,
-    looks: looksAt(evidenceSeconds, bakeSeconds),
+    looks: looksAt(pooledSeconds, evidenceSeconds, bakeSeconds),
     compareWithBlue: active.step.percent < 100 || servedAnything(input.blue),
+    lastStep: active.step.index === steps.length - 1,
   });
   const step = decideStep({
     verdict,
     evidenceSeconds,
+    pooledSeconds,
     bakeSeconds,
     consecutiveFailures: active.consecutiveFailures,
     previousVerdict: active.lastVerdict,
@@ -169,15 +173,19 @@ export function analyse(
 }
 
 /**
- * The look numbers of a window (stats/looks.ts): one look per minute of evidence, so a repeated
- * tick in the same minute is no new look; the pass side counts from the first look with a full
- * bake (earlier passes only hold, so they need not spend any of passAlpha).
+ * The look numbers (stats/looks.ts): one look per minute of evidence, so a repeated tick in the
+ * same minute is no new look.
+ * - fail counts the minutes of ALL the pooled evidence (since `evidenceSince`), across steps: any
+ *   fail rolls back, so its α is spent once over the whole release.
+ * - pass counts from the first look of THIS step with a full bake (earlier passes only hold, so
+ *   they spend nothing), and restarts at each step: a clearly bad green is promoted only by
+ *   passing the last step, which by itself happens with chance ≤ promoteAlpha (analysis.ts).
  */
-export function looksAt(evidenceSeconds: number, bakeSeconds: number): Looks {
+export function looksAt(pooledSeconds: number, stepSeconds: number, bakeSeconds: number): Looks {
   const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
   return {
-    fail: minutes(evidenceSeconds),
-    pass: evidenceSeconds < bakeSeconds ? 1 : minutes(evidenceSeconds - bakeSeconds + 1),
+    fail: minutes(Math.max(pooledSeconds, stepSeconds)),
+    pass: stepSeconds < bakeSeconds ? 1 : minutes(stepSeconds - bakeSeconds + 1),
   };
 }
 
@@ -185,7 +193,7 @@ function servedAnything(m: RevisionMetrics): boolean {
   return m.requests.kind === 'value' && m.requests.value.requests > 0;
 }
 
-/** Pausing stops judging; resuming restarts the bake of the current step. */
+/** Pausing stops judging; resuming restarts the bake of the current step and the pooled evidence. */
 export function pauseOrResume(
   record: ServiceRecord,
   active: ActiveRelease,
@@ -201,10 +209,15 @@ export function pauseOrResume(
   const paused = kind === 'pause';
   if (active.paused === paused)
     return ignore(record, `release ${active.id} is already ${paused ? 'paused' : 'running'}`);
-  // Resuming restarts the bake of the current step, so judgement covers only unpaused time.
+  // Resuming restarts the bake and the pooled evidence, so judgement covers only unpaused time.
   const release: ShiftingRelease = paused
     ? { ...active, paused }
-    : { ...active, paused, step: { ...active.step, startedAt: ctx.now.toISOString() } };
+    : {
+        ...active,
+        paused,
+        step: { ...active.step, startedAt: ctx.now.toISOString() },
+        evidenceSince: ctx.now.toISOString(),
+      };
   return {
     record: { ...record, release },
     commands: [

@@ -14,8 +14,10 @@ export type StepDecision = 'hold' | 'advance' | 'promote' | 'rollback' | 'stalle
 
 export interface StepPolicyInput {
   verdict: Verdict;
-  /** Seconds of evidence in the verdict's window (its end − its start; 0 before data). */
+  /** Seconds of this step's own evidence (the window's part since the step began; 0 before data). */
   evidenceSeconds: number;
+  /** Seconds of evidence the verdict pooled (the whole window, earlier steps too); default evidenceSeconds. */
+  pooledSeconds?: number;
   bakeSeconds: number;
   /** Failing verdicts in a row before this one. */
   consecutiveFailures: number;
@@ -101,7 +103,7 @@ export function decideStep(input: StepPolicyInput): StepPolicyResult {
     case 'inconclusive': {
       const since = input.inconclusiveSince ?? now;
       const unclear = summary(verdict.checks, 'inconclusive');
-      const stall = stallAdvice(verdict, input.evidenceSeconds, t);
+      const stall = stallAdvice(verdict, input.evidenceSeconds, t, input.pooledSeconds);
       if (stall)
         return result('stalled', 0, since, `stalled: ${stall}; meanwhile: ${unclear}`, stall);
       return result('hold', 0, since, `inconclusive, holding: ${unclear}`);
@@ -116,26 +118,33 @@ export function decideStep(input: StepPolicyInput): StepPolicyResult {
 const PERSON =
   'raise traffic to the service, or decide by hand: cutover promote | cutover rollback';
 
-/** Why this step will not decide in time, or null when it is on its way. */
+/**
+ * Why this step will not decide in time, or null when it is on its way. The evidence rate is the
+ * pooled samples over the pooled minutes (earlier steps too, so an underestimate once the share
+ * has risen); the step is stalled when its own minutes plus the projected rest exceed
+ * maxInconclusiveSeconds.
+ */
 export function stallAdvice(
   verdict: Verdict,
   evidenceSeconds: number,
   t: Thresholds,
+  pooledSeconds = evidenceSeconds,
 ): string | null {
   if (evidenceSeconds < 60) return null;
   const minutes = evidenceSeconds / 60;
+  const pooled = Math.max(minutes, pooledSeconds / 60);
   const horizon = t.maxInconclusiveSeconds / 60;
   for (const c of verdict.checks) {
     if (c.outcome !== 'inconclusive' || !c.blocking) continue;
-    const rate = c.samples / minutes;
+    const rate = c.samples / pooled;
     const minimum = c.check === 'prediction-drift' ? t.minPredictions : t.minRequests;
     const target = c.samples < minimum ? minimum : c.needed;
     const what = c.samples < minimum ? 'its minimum sample of' : 'about';
     if (target === null)
       return `${c.check} sits between its limit and the clearly-bad margin after ${count(c.samples)} samples; more data decides only slowly — ${PERSON}`;
-    if (rate <= 0 && minutes < 5) continue;
+    if (rate <= 0 && pooled < 5) continue;
     if (rate <= 0)
-      return `too little traffic: green served no ${unit(c)} in ${count(minutes)} min of evidence — ${PERSON}`;
+      return `too little traffic: green served no ${unit(c)} in ${count(pooled)} min of evidence — ${PERSON}`;
     const total = minutes + (target - c.samples) / rate;
     if (total > horizon)
       return `too little traffic: ${c.check} needs ${what} ${count(target)} ${unit(c)} (has ${count(c.samples)}, ${rate.toFixed(1)}/min → ~${count(total)} min at this step, over maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s) — ${PERSON}`;

@@ -67,8 +67,13 @@ export const Thresholds = z
     clearlyBad: ClearlyBad.default(ClearlyBad.parse({})),
     /** Chance, per check and step, that a green exactly at a limit fails (over all looks). */
     failAlpha: Alpha.default(0.005),
-    /** Chance, per check and step, that a clearly bad green passes (over all looks). */
+    /** Chance, per check and step before the last, that a clearly bad green passes (over all looks). */
     passAlpha: Alpha.default(0.1),
+    /**
+     * Chance, per check, that a clearly bad green passes the last step: is promoted. The judge
+     * pools every step's evidence, so by the last step a stricter level costs little time.
+     */
+    promoteAlpha: Alpha.default(0.01),
     /** Consecutive failing verdicts of the same check that roll back. */
     failureLimit: z.number().int().positive('must be at least 1').default(2),
     /** Evidence of a 5xx rate above max5xxRate × this rolls back at once. */
@@ -219,7 +224,13 @@ export const ServiceConfig = z
       .refine((s) => s.every((p, i) => i === 0 || p > (s[i - 1] ?? 0)) && s.at(-1) === 100, {
         message: 'steps must rise and end at 100',
       }),
-    bakeSeconds: Seconds.default(300),
+    /**
+     * Seconds of the step's own evidence (counted once its data is visible, monitoringLagSeconds
+     * after the step began) before a passing step may advance. The judge pools every step's
+     * evidence, so the bake is the soak at each share, not the sample a pass needs: 120 s keeps
+     * a well-trafficked release at about 4 × (lag + bake) ≈ 24 min.
+     */
+    bakeSeconds: Seconds.default(120),
     /**
      * Cloud Monitoring data lags; the newest this many seconds of a window are not judged. 240 is
      * Google's own figure for its metrics ("After sampling, data is not visible for up to 240

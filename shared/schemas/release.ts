@@ -136,6 +136,12 @@ export const Release = z.discriminatedUnion('phase', [
   ReleaseBase.extend({
     phase: z.literal('shifting'),
     step: Step,
+    /**
+     * Where the evidence the judge pools begins: the first step's start, or the last resume.
+     * Green's data from earlier steps stays evidence about green, so each look judges all of it;
+     * the bake still counts the current step's own evidence. Absent (older records): the step's start.
+     */
+    evidenceSince: Timestamp.optional(),
     consecutiveFailures: z.number().int().nonnegative(),
     /** When the run of inconclusive verdicts began, or null. */
     inconclusiveSince: Timestamp.nullable(),

@@ -141,10 +141,12 @@ async function nextInput(
 }
 
 /**
- * Measures blue and green over the same window: from the step's start to now minus the monitoring
- * lag, so the evidence window opens (its first data is visible) monitoringLagSeconds after the
- * step began and the bake counts evidence from there (step-policy.ts). A window that has not
- * opened yet is measured as no data (inconclusive).
+ * Measures blue and green over the same window: from `evidenceSince` (the first step's start, or
+ * the last resume; older records: the step's start) to now minus the monitoring lag. Green's
+ * earlier steps stay evidence about green, so the judge pools them; the bake counts the current
+ * step's part of the window, which opens (its first data is visible) monitoringLagSeconds after
+ * the step began (release-shifting.ts, step-policy.ts). Before the step's own evidence opens,
+ * the step is measured as no data (inconclusive).
  * At 100% the stable serves nothing, so blue's baseline is everything blue served from the
  * release's start until this step began: recent, not concurrent (README, "The 100% step").
  */
@@ -154,13 +156,14 @@ async function measureStep(
   record: ServiceRecord,
   active: Shifting,
 ): Promise<ReleaseInput> {
-  const start = new Date(active.step.startedAt);
+  const stepStart = new Date(active.step.startedAt);
+  const start = new Date(active.evidenceSince ?? active.step.startedAt);
   const end = new Date(deps.clock.now().getTime() - config.monitoringLagSeconds * 1000);
   const window = { start, end };
   const baseline =
-    active.step.percent < 100 ? window : { start: new Date(active.startedAt), end: start };
+    active.step.percent < 100 ? window : { start: new Date(active.startedAt), end: stepStart };
   const [blue, green] =
-    end > start
+    end > stepStart
       ? await Promise.all([
           baseline.end > baseline.start
             ? deps.metrics().measure(config.service, record.stable.revision, baseline)

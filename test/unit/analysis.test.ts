@@ -11,7 +11,7 @@ import type { CheckResult } from '../../shared/schemas/release.js';
 
 // Every expected bound below was computed independently with scipy 1.17 (beta.ppf, binom.ppf,
 // t.ppf). Defaults: failAlpha 0.005, passAlpha 0.1, so look 1 spends α/2: 0.0025 to fail, 0.05 to
-// pass; latency and drift split a look's α in two (0.00125 / 0.025).
+// pass; drift splits a look's α between its two edges (0.00125 / 0.025).
 const t = Thresholds.parse({});
 const WINDOW = { start: new Date('2026-03-01T10:00:00Z'), end: new Date('2026-03-01T10:05:00Z') };
 
@@ -162,27 +162,30 @@ describe('5xx rate: exact (Clopper–Pearson) bounds against 2% (fail), 3% (pass
 });
 
 describe('p95: share of green above blue-p95-derived thresholds against 5%', () => {
-  // Blue 1000 requests: order-statistic ranks 971 (upper, α 0.00125) and 936 (lower, α 0.025),
-  // interpolated in [100,150): 135.5 ms and 118 ms. Fail threshold 135.5 × 1.1 + 5 = 154.05 ms,
-  // pass threshold 118 × 1.25 + 5 = 152.5 ms.
-  it('identical to blue: 0 above 152.5 ms, upper 0.3682% < 5%: pass', () => {
+  // Blue 1000 requests, p95 125 ms: fail threshold 125 × 1.1 + 5 = 142.5 ms, pass threshold
+  // 125 × 1.25 + 5 = 161.25 ms. Green 1000 too, so the effective sample (blue's p95 is estimated)
+  // is 1000 · 1000 / 2000 = 500, and green's share × 500 is the bounds' count. One test per side:
+  // look 1 spends 0.0025 to fail, 0.05 to pass.
+  it('identical to blue: 0 above 161.25 ms, upper 1 − 0.05^(1/500) = 0.5974% < 5%: pass', () => {
     const c = check('p95-latency', { latencyMs: BLUE_LATENCY });
     expect(c).toMatchObject({ outcome: 'pass', observed: 125, baseline: 125, limit: 142.5 });
-    expect(c.interval?.upper).toBeCloseTo(0.003682083896865671, 9);
-    expect(c.boundary).toBe('pass: share of green above 152.5 ms ≤ 0.37% < 5%');
+    expect(c.interval?.upper).toBeCloseTo(0.005973551516349557, 9);
+    expect(c.boundary).toBe('pass: share of green above 161.3 ms ≤ 0.60% < 5%');
+    expect(c.reason).toContain('over 1,000 / 1,000 requests (effective 500)');
   });
 
-  it('all in [150,200): 919 above 154.05 ms (interpolated), lower 88.97% > 5%: fail', () => {
+  it('all in [150,200): all above 142.5 ms, lower 0.0025^(1/500) = 98.81% > 5%: fail', () => {
     const c = check('p95-latency', { latencyMs: latency(0, 0, 0, 0, 1000) });
     expect(c.outcome).toBe('fail');
-    expect(c.interval?.lower).toBeCloseTo(0.8896543075674542, 6);
+    expect(c.interval?.lower).toBeCloseTo(0.9880885802850193, 9);
   });
 
-  it('40 in [150,200): 36.76 above 154.05 (lower 2.13%), 38 above 152.5 (upper 5.18%): inconclusive', () => {
-    const c = check('p95-latency', { latencyMs: latency(0, 0, 900, 60, 40) });
+  it('60 in [150,200): 6.6% above 142.5 (lower 3.88%), 4.65% above 161.25 (upper 6.51%): inconclusive', () => {
+    // 40 × 7.5/50 + 60 = 66 above 142.5 → 33 of 500; 60 × 38.75/50 = 46.5 above 161.25 → 23.25 of 500
+    const c = check('p95-latency', { latencyMs: latency(0, 0, 900, 40, 60) });
     expect(c.outcome).toBe('inconclusive');
-    expect(c.interval?.lower).toBeCloseTo(0.02125923405315132, 6);
-    expect(c.interval?.upper).toBeCloseTo(0.05178710362196412, 6);
+    expect(c.interval?.lower).toBeCloseTo(0.03879857640169002, 9);
+    expect(c.interval?.upper).toBeCloseTo(0.06511899080752191, 9);
   });
 
   it.each([
@@ -277,5 +280,29 @@ describe('the overall verdict', () => {
       ['p95-latency', 'inconclusive', false],
       ['prediction-drift', 'inconclusive', false],
     ]);
+  });
+});
+
+describe('the last step passes at promoteAlpha', () => {
+  // 0 of 100 green requests fail: upper 1 − α^(1/100). Look 1 spends α/2.
+  const judge = (lastStep: boolean) =>
+    judgeStep({
+      blue: side(),
+      green: side(traffic(100, 0)),
+      thresholds: t,
+      window: WINDOW,
+      now: WINDOW.end,
+      looks: { fail: 1, pass: 1 },
+      lastStep,
+    }).checks[0]!;
+
+  it('before the last step: passAlpha 0.1 → upper 2.95% < 3%: pass', () => {
+    expect(judge(false).outcome).toBe('pass');
+    expect(judge(false).interval?.upper).toBeCloseTo(0.029513049607039932, 9);
+  });
+
+  it('at the last step: promoteAlpha 0.01 → upper 5.16% ≥ 3%: inconclusive', () => {
+    expect(judge(true).outcome).toBe('inconclusive');
+    expect(judge(true).interval?.upper).toBeCloseTo(0.05160402962410404, 9);
   });
 });

@@ -42,6 +42,7 @@ describe('config', () => {
       clearlyBad: { max5xxRate: 0.03, p95Increase: 0.25, predictionDrift: 0.25 },
       failAlpha: 0.005,
       passAlpha: 0.1,
+      promoteAlpha: 0.01,
       failureLimit: 2,
       criticalMultiple: 4,
       maxInconclusiveSeconds: 3600,

@@ -140,6 +140,20 @@ describe('stall, in evidence terms', () => {
   });
 });
 
+describe('stall with pooled evidence', () => {
+  // 90 samples, ~420 needed, 10 min at this step.
+  const slow = verdict(check('error-rate', 'inconclusive', { samples: 90, needed: 420 }));
+  it('the rate is the pooled samples over the pooled minutes: 90 in 30 min → ~120 min, stalled', () => {
+    const r = decide({ verdict: slow, evidenceSeconds: 600, pooledSeconds: 1800 });
+    expect(r.decision).toBe('stalled');
+    expect(r.advice).toContain('needs about 420 requests (has 90, 3.0/min → ~120 min at this step');
+  });
+
+  it('the same 90 in this step’s 10 min alone → ~47 min: holding', () => {
+    expect(decide({ verdict: slow, evidenceSeconds: 600 }).decision).toBe('hold');
+  });
+});
+
 describe('looks', () => {
   it.each([
     [0, 300, { fail: 1, pass: 1 }],
@@ -148,6 +162,15 @@ describe('looks', () => {
     [300, 300, { fail: 5, pass: 1 }],
     [360, 300, { fail: 6, pass: 2 }],
   ])('%d s of evidence with a %d s bake: %o', (evidence, bake, looks) => {
-    expect(looksAt(evidence, bake)).toEqual(looks);
+    expect(looksAt(evidence, evidence, bake)).toEqual(looks);
+  });
+
+  it.each([
+    // pooled, this step's, bake: fail counts every pooled minute, pass restarts at each step
+    [900, 120, 300, { fail: 15, pass: 1 }],
+    [900, 360, 300, { fail: 15, pass: 2 }],
+    [1800, 600, 300, { fail: 30, pass: 6 }],
+  ])('%d s pooled, %d s at this step, %d s bake: %o', (pooled, step, bake, looks) => {
+    expect(looksAt(pooled, step, bake)).toEqual(looks);
   });
 });

@@ -1,8 +1,8 @@
 import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
-import { countAbove, quantile, totalCount, valueAtRank } from '../histogram.js';
-import type { Histogram, RevisionMetrics } from '../measurement.js';
-import { proportionLower, proportionUpper, quantileRankBounds } from '../stats/index.js';
+import { countAbove, quantile, totalCount } from '../histogram.js';
+import type { RevisionMetrics } from '../measurement.js';
+import { proportionLower, proportionUpper } from '../stats/index.js';
 import {
   conf,
   count,
@@ -20,20 +20,31 @@ const TAIL = 0.05;
 /**
  * Green's p95 against blue's, as an exceedance test: green's p95 is above a threshold T exactly
  * when more than 5 % of green's requests are above T, so each side is a binomial test of green's
- * share above T against 5 %.
- * - fail: T = blue p95 (its upper confidence bound) × (1 + p95Tolerance) + p95SlackMs, and the
- *   share of green above T is above 5 % (exact lower bound).
- * - pass: T = blue p95 (its lower confidence bound) × (1 + clearlyBad.p95Increase) + p95SlackMs,
- *   and the share of green above T is below 5 % (exact upper bound).
- * Blue's own sampling error enters through distribution-free order-statistic bounds on its
- * 95th percentile; each look's α is split evenly between blue's bound and green's test.
+ * share above T against 5 %, with T from blue's p95 ξb:
+ * - fail: T = ξb × (1 + p95Tolerance) + p95SlackMs, and the share of green above T is above 5 %
+ *   (lower bound at 1 − α_fail);
+ * - pass: T = ξb × (1 + clearlyBad.p95Increase) + p95SlackMs, and the share of green above T is
+ *   below 5 % (upper bound at 1 − α_pass).
+ *
+ * Blue's own sampling error: ξb is estimated, so the share above T̂ moves with it. By the Bahadur
+ * representation of a sample quantile, F_g(T̂) − F_g(T) ≈ c·f_g(T)·(ξ̂b − ξb) with c = 1 + the
+ * margin, whose variance is (c·f_g(T) / f_b(ξb))² · q(1 − q)/n_b (q = 5 %). At the boundary the
+ * test is about — green is blue with its latency (or only its tail) scaled so that its p95 sits
+ * at T — c·f_g(T) = f_b(ξb) · c·ξb/(c·ξb + slack) ≤ f_b(ξb), so the share's variance is at most
+ * q(1 − q)(1/n_g + 1/n_b): a binomial test at the effective sample n = n_g·n_b / (n_g + n_b).
+ * The bounds are exact Clopper–Pearson bounds at that n (green's share × n "successes"), so they
+ * stay conservative at small samples; the assumption is that a change near the boundary moves
+ * green's density at T with its p95 (true for scaled and tail-scaled latencies), not that it is
+ * normal. (Order-statistic bounds on ξb with the α split in two, the earlier construction, are
+ * valid without it but need ~3× the requests for the same answer at a 10 % step.)
  *
  * Resolution: Cloud Run's latency buckets are ~40 % wide, finer than the +10 % the limit asks
- * about. Inside the ONE bucket that holds T, values are taken as log-uniform (histogram.ts); every
- * other bucket counts whole. This is justified for smooth latency densities, and it is applied
- * the same way to blue's percentile and to green's share, so for identical revisions the two
- * errors cancel; what it cannot do is see a change that lives entirely inside one bucket.
- * Needs minRequests on each side; blue at 0 ms (all in the lowest bucket) leaves T = the slack.
+ * about. Inside the ONE bucket that holds T (and ξb), values are taken as log-uniform
+ * (histogram.ts); every other bucket counts whole. This is justified for smooth latency densities,
+ * and it is applied the same way to blue's percentile and to green's share, so for identical
+ * revisions the two errors cancel; what it cannot do is see a change that lives entirely inside
+ * one bucket. Needs minRequests on each side; blue at 0 ms (all in the lowest bucket) leaves
+ * T = the slack.
  */
 export function judgeP95(
   blue: RevisionMetrics,
@@ -57,64 +68,56 @@ export function judgeP95(
       reason: `no blue latency data to compare with (${b.reason})`,
     });
   const nb = totalCount(b.value);
-  if (ng < t.minRequests || nb < t.minRequests)
+  if (ng < t.minRequests || nb < t.minRequests || blueP95 === null)
     return result(base, 'inconclusive', {
       observed,
       samples: ng,
       reason: `only ${count(ng)} green and ${count(nb)} blue requests; p95 is judged from ${count(t.minRequests)} on each side`,
     });
-  const failAt = threshold(b.value, nb, t.p95Tolerance, t.p95SlackMs, alpha.fail / 2, 'upper');
-  const passAt =
-    threshold(b.value, nb, t.clearlyBad.p95Increase, t.p95SlackMs, alpha.pass / 2, 'lower') ??
-    t.p95SlackMs;
-  const xf = failAt === null ? 0 : countAbove(g.value, failAt);
-  const xp = countAbove(g.value, passAt);
-  const lower = failAt === null ? 0 : proportionLower(xf, ng, alpha.fail / 2);
-  const upper = proportionUpper(xp, ng, alpha.pass / 2);
+  const failAt = blueP95 * (1 + t.p95Tolerance) + t.p95SlackMs;
+  const passAt = blueP95 * (1 + t.clearlyBad.p95Increase) + t.p95SlackMs;
+  const n = effectiveSample(ng, nb);
+  const sf = countAbove(g.value, failAt) / ng;
+  const sp = countAbove(g.value, passAt) / ng;
+  const lower = proportionLower(sf * n, n, alpha.fail);
+  const upper = proportionUpper(sp * n, n, alpha.pass);
   const fields = {
     observed,
     samples: ng,
     interval: { lower, upper },
-    needed: needed(
-      projectedSample(ng, xf / ng, lower, TAIL, 'above'),
-      projectedSample(ng, xp / ng, upper, TAIL, 'below'),
+    // projections in green requests: the effective sample grows with green's at a fixed split
+    needed: scaled(
+      ng / n,
+      needed(
+        projectedSample(n, sf, lower, TAIL, 'above'),
+        projectedSample(n, sp, upper, TAIL, 'below'),
+      ),
     ),
   };
-  const p95s = `green p95 ${ms(observed ?? 0)} vs blue ${ms(blueP95 ?? 0)} over ${count(ng)} / ${count(nb)} requests`;
-  if (failAt !== null && lower > TAIL)
+  const p95s = `green p95 ${ms(observed ?? 0)} vs blue ${ms(blueP95)} over ${count(ng)} / ${count(nb)} requests (effective ${count(n)})`;
+  if (lower > TAIL)
     return result(base, 'fail', {
       ...fields,
       boundary: `fail: share of green above ${ms(failAt)} ≥ ${pct(lower)} > 5%`,
-      reason: `${p95s}: more than 5% of green is above ${ms(failAt)} (blue p95 upper bound × ${1 + t.p95Tolerance} + ${ms(t.p95SlackMs)}) at ${conf(alpha.fail)}`,
+      reason: `${p95s}: more than 5% of green is above ${ms(failAt)} (blue p95 × ${1 + t.p95Tolerance} + ${ms(t.p95SlackMs)}) at ${conf(alpha.fail)}`,
     });
   if (upper < TAIL)
     return result(base, 'pass', {
       ...fields,
       boundary: `pass: share of green above ${ms(passAt)} ≤ ${pct(upper)} < 5%`,
-      reason: `${p95s}: less than 5% of green is above ${ms(passAt)} (clearly bad: blue p95 lower bound × ${1 + t.clearlyBad.p95Increase} + ${ms(t.p95SlackMs)}) at ${conf(alpha.pass)}`,
+      reason: `${p95s}: less than 5% of green is above ${ms(passAt)} (clearly bad: blue p95 × ${1 + t.clearlyBad.p95Increase} + ${ms(t.p95SlackMs)}) at ${conf(alpha.pass)}`,
     });
   return result(base, 'inconclusive', {
     ...fields,
-    reason: `${p95s}: share above ${failAt === null ? 'the limit (blue too few to bound)' : ms(failAt)} ${pct(xf / ng)}, above ${ms(passAt)} ${pct(xp / ng)}; neither clears 5% yet`,
+    reason: `${p95s}: share above ${ms(failAt)} ${pct(sf)}, above ${ms(passAt)} ${pct(sp)}; neither clears 5% yet`,
   });
 }
 
-/**
- * Blue's p95 bound (order statistics, one-sided at 1 − a) scaled into a threshold. The upper
- * bound is null when blue has too few requests for one (then green cannot fail); without a lower
- * bound, blue's p95 could be as low as its smallest value, the bottom of its lowest bucket.
- */
-function threshold(
-  blue: Histogram,
-  n: number,
-  increase: number,
-  slack: number,
-  a: number,
-  side: 'upper' | 'lower',
-): number | null {
-  const ranks = quantileRankBounds(n, 0.95, a);
-  const rank = side === 'upper' ? ranks.upper : (ranks.lower ?? 1e-9);
-  if (rank === null) return null;
-  const p95 = Math.max(0, valueAtRank(blue, rank) ?? 0);
-  return p95 * (1 + increase) + slack;
+/** The binomial sample with the variance of green's share above a threshold from blue's p95. */
+export function effectiveSample(green: number, blue: number): number {
+  return (green * blue) / (green + blue);
+}
+
+function scaled(factor: number, n: number | null): number | null {
+  return n === null ? null : Math.ceil(n * factor);
 }
