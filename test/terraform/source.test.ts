@@ -1,30 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTfFiles, moduleOf } from './hcl.js';
+import { reached, ROOT } from './imports.js';
 
-const ROOT = resolve(new URL('../../', import.meta.url).pathname);
 const mod = moduleOf(await loadTfFiles(), '');
-
-/** Every source file the functions entry reaches through relative imports, repository-relative. */
-function reached(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (file: string): void => {
-    const rel = relative(ROOT, file);
-    if (seen.has(rel)) return;
-    seen.add(rel);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g)) {
-      const spec = (m[1] ?? m[2])!;
-      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
-      if (existsSync(target)) visit(target);
-      else throw new Error(`${rel} imports ${spec}, which does not exist`);
-    }
-  };
-  visit(join(ROOT, entry));
-  return seen;
-}
 
 describe('the uploaded function source', () => {
   it('zips package.json, the lock file and the compiled functions and shared folders only', () => {
