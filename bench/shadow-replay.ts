@@ -12,7 +12,7 @@
  * analysis needs to roll back — the monitoring lag until its window opens, plus one tick for a
  * critical breach (errors) or failureLimit ticks for the others — at the production defaults.
  */
-import { ErrorBudget } from '../examples/leakage-model/knobs.js';
+import { EvenShare } from '../examples/leakage-model/knobs.js';
 import { leakageProbability, type Features } from '../examples/leakage-model/model.js';
 import { judgeReplay } from '../shared/domain/shadow/judge-replay.js';
 import type { ReplayPair } from '../shared/domain/shadow/pairs.js';
@@ -61,7 +61,7 @@ function random(seed: number): () => number {
 const MATERIALS = ['cast_iron', 'steel', 'pvc', 'hdpe', 'copper'] as const;
 
 function pairsFor(c: Candidate, n: number, rand: () => number): ReplayPair[] {
-  const budget = new ErrorBudget(c.errorRate);
+  const budget = new EvenShare(c.errorRate);
   return Array.from({ length: n }, (_, i) => {
     const features: Features = {
       pressure_bar: 2 + rand() * 4,
@@ -85,7 +85,7 @@ function pairsFor(c: Candidate, n: number, rand: () => number): ReplayPair[] {
         body: features,
       },
       blue: answer(0, false, 0),
-      green: answer(c.shift, budget.nextFails(), c.extraLatencyMs),
+      green: answer(c.shift, budget.next(), c.extraLatencyMs),
     };
   });
 }

@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI straight from a clone: tsx's ESM loader is registered, then cli/main.ts
-// is imported and run. No build step is needed.
-import { register } from 'tsx/esm/api';
+// The `cutover` command. From a clone (cli/main.ts beside this folder) it runs the TypeScript
+// through tsx's loader, with no build step; from the published package, which ships the compiled
+// dist/ and no TypeScript, it runs the JavaScript as is, with no tsx installed.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../cli/main.ts');
+const source = new URL('../cli/main.ts', import.meta.url);
+let main;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(source.href));
+} else {
+  ({ main } = await import('../dist/cli/main.js'));
+}
 await main(process.argv);

@@ -6,9 +6,17 @@ import { ConfigError, InvalidPayloadError } from '../shared/errors.js';
 import { explainPayload } from './explain/explain-payload.js';
 import type { Explanation } from './explain/explanation.js';
 
-/** The sample config, used when `--config` is not given. */
+/**
+ * The sample config, used when `--config` is not given: examples/ beside cli/ in a clone, or the
+ * package's own examples/ from the compiled dist/cli.
+ */
 export const SAMPLE_CONFIG = fileURLToPath(
-  new URL('../examples/cutover.config.json', import.meta.url),
+  new URL(
+    import.meta.url.endsWith('.ts')
+      ? '../examples/cutover.config.json'
+      : '../../examples/cutover.config.json',
+    import.meta.url,
+  ),
 );
 
 export interface ExplainOptions {

@@ -40,7 +40,10 @@ export interface StackOptions {
   logger?: Logger;
 }
 
-/** The repository root, where examples/leakage-model lives. */
+/**
+ * Where examples/leakage-model lives: the repository root, or dist/ when this runs compiled (the
+ * published package).
+ */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const DEFAULT_STATE_DIR = '.cutover';

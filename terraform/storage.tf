@@ -36,11 +36,11 @@ resource "google_storage_bucket_iam_member" "inference_log_writer" {
   member = "serviceAccount:${google_service_account.runtime[each.key].email}"
 }
 
-# The functions' source: exactly what they run and nothing else: package.json and
-# package-lock.json (the buildpack installs the production dependencies from them) and the compiled
-# dist/functions and dist/shared (`npm run build`). The rest of the repository (the local emulator,
-# the CLI, tests, Terraform, examples, node_modules) stays out. Stored under its content hash, so a
-# new build redeploys the functions and an unchanged one does not.
+# The functions' source: exactly what they run and nothing else: package.json, the lock file (the
+# buildpack installs the production dependencies from it: npm-shrinkwrap.json in a released package,
+# package-lock.json in a checkout) and the compiled dist/functions and dist/shared. The rest (the
+# local emulator, the CLI, tests, Terraform, examples, node_modules) stays out. Stored under its
+# content hash, so a new release redeploys the functions and an unchanged one does not.
 resource "google_storage_bucket" "source" {
   project                     = var.project_id
   name                        = "${var.project_id}-cutover-source"
@@ -54,10 +54,14 @@ resource "google_storage_bucket" "source" {
 }
 
 locals {
+  # The released package this module ships in (node_modules/cutover/terraform/..) unless told
+  # otherwise; in a checkout that is the repository root, after `npm run build`.
+  package_dir = coalesce(var.package_dir, "${path.module}/..")
   source_files = sort(concat(
-    ["package.json", "package-lock.json"],
-    tolist(fileset(var.source_dir, "dist/functions/**/*.js")),
-    tolist(fileset(var.source_dir, "dist/shared/**/*.js")),
+    ["package.json"],
+    tolist(fileset(local.package_dir, "{npm-shrinkwrap.json,package-lock.json}")),
+    tolist(fileset(local.package_dir, "dist/functions/**/*.js")),
+    tolist(fileset(local.package_dir, "dist/shared/**/*.js")),
   ))
 }
 
@@ -65,11 +69,18 @@ data "archive_file" "source" {
   type        = "zip"
   output_path = "${path.root}/.terraform/cutover-source.zip"
 
+  lifecycle {
+    precondition {
+      condition     = fileexists("${local.package_dir}/dist/functions/index.js")
+      error_message = "${local.package_dir} has no dist/functions/index.js: set package_dir to an installed cutover release (node_modules/cutover), or run `npm ci && npm run build` in the checkout."
+    }
+  }
+
   dynamic "source" {
     for_each = local.source_files
     content {
       filename = source.value
-      content  = file("${var.source_dir}/${source.value}")
+      content  = file("${local.package_dir}/${source.value}")
     }
   }
 }

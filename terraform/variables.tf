@@ -83,13 +83,14 @@ variable "max_delivery_attempts" {
   }
 }
 
-variable "source_dir" {
+variable "package_dir" {
   type        = string
-  description = "Local path of the built cutover project (package.json, package-lock.json and dist/ after `npm run build`); it is zipped and uploaded as the functions' source."
+  description = "Directory of the cutover release whose functions are deployed: an installed package (node_modules/cutover after `npm install cutover@VERSION`) or an unpacked `npm pack` tarball. It holds package.json, its lock file and the compiled dist/, which are zipped and uploaded as the functions' source. Default: the package this module ships in (the module's parent directory), which in a checkout is the repository after `npm run build`."
+  default     = null
 
   validation {
-    condition     = length(trimspace(var.source_dir)) > 0
-    error_message = "source_dir must name the directory of the built cutover project."
+    condition     = var.package_dir == null || try(fileexists("${var.package_dir}/package.json"), false)
+    error_message = "package_dir must name a cutover package: the directory holding its package.json and dist/ (node_modules/cutover, or an unpacked release tarball's package/)."
   }
 }
 

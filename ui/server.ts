@@ -55,9 +55,11 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 const json = (res: ServerResponse, status: number, value: unknown) =>
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+/** The JSON body; under the functions-framework (ui/function.ts) its parser has read the stream into `rawBody`. */
+async function readBody(req: IncomingMessage & { rawBody?: unknown }): Promise<unknown> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (Buffer.isBuffer(req.rawBody)) chunks.push(req.rawBody);
+  else for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   return text ? (JSON.parse(text) as unknown) : {};
 }

@@ -11,7 +11,13 @@ export interface Knobs {
   host: string;
   modelVersion: string;
   extraLatencyMs: number;
-  /** Fraction of predictions answered with 503, spread evenly (see `ErrorBudget`). */
+  /**
+   * Fraction of predictions `extraLatencyMs` applies to, spread evenly (see `EvenShare`): below 1/3
+   * no three consecutive predictions hold two slow ones, so a median of three probes (the smoke
+   * test) and a median of paired differences (the shadow replay) stay unmoved while p95 is not.
+   */
+  slowShare: number;
+  /** Fraction of predictions answered with 503, spread evenly (see `EvenShare`). */
   errorRate: number;
   predictionShift: number;
   responseShape: 'v1' | 'v2';
@@ -33,6 +39,11 @@ const KnobsEnv = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   MODEL_VERSION: z.string().min(1).default('1.0.0'),
   EXTRA_LATENCY_MS: z.coerce.number().min(0, 'must be 0 or more').default(0),
+  SLOW_SHARE: z.coerce
+    .number()
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .default(1),
   ERROR_RATE: z.coerce
     .number()
     .min(0, 'must be between 0 and 1')
@@ -69,6 +80,7 @@ export function readKnobs(env: Record<string, string | undefined>): Knobs {
     host: e.HOST,
     modelVersion: e.MODEL_VERSION,
     extraLatencyMs: e.EXTRA_LATENCY_MS,
+    slowShare: e.SLOW_SHARE,
     errorRate: e.ERROR_RATE,
     predictionShift: e.PREDICTION_SHIFT,
     responseShape: e.RESPONSE_SHAPE,
@@ -80,14 +92,15 @@ export function readKnobs(env: Record<string, string | undefined>): Knobs {
 }
 
 /**
- * Decides which predictions fail so that exactly `rate` of them do, evenly spread: the n-th
- * request fails when floor(n·rate) moves. Deterministic, so tests and demos see the same counts.
+ * Picks exactly `rate` of the predictions (to fail, or to slow down), evenly spread: the n-th is
+ * picked when floor(n·rate) moves. Deterministic, so tests and demos see the same counts.
  */
-export class ErrorBudget {
+export class EvenShare {
   private served = 0;
   constructor(private readonly rate: number) {}
 
-  nextFails(): boolean {
+  /** Whether the next prediction is picked. */
+  next(): boolean {
     const before = Math.floor(this.served * this.rate);
     this.served += 1;
     return Math.floor(this.served * this.rate) > before;

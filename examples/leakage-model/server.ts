@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pathToFileURL } from 'node:url';
 import { gcsSink } from './gcs-sink.js';
 import { InferenceLog } from './inference-log.js';
-import { ErrorBudget, KnobError, readKnobs, type Knobs } from './knobs.js';
+import { EvenShare, KnobError, readKnobs, type Knobs } from './knobs.js';
 import { ModelMetrics } from './metrics.js';
 import { leakageProbability, parseFeatures } from './model.js';
 
@@ -62,7 +62,8 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
   const now = options.now ?? (() => new Date());
   const log = logger(options.writeLine ?? ((l) => process.stdout.write(l + '\n')), now);
   const sleep = options.sleep ?? timerSleep;
-  const errors = new ErrorBudget(knobs.errorRate);
+  const errors = new EvenShare(knobs.errorRate);
+  const slowed = new EvenShare(knobs.slowShare);
   const metrics =
     options.metrics ??
     new ModelMetrics({
@@ -111,8 +112,8 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
       log('WARNING', 'invalid prediction input', { ...common, issues: parsed.issues });
       return sendJson(res, 400, { error: 'invalid features', issues: parsed.issues });
     }
-    if (knobs.extraLatencyMs > 0) await sleep(knobs.extraLatencyMs);
-    if (errors.nextFails()) {
+    if (knobs.extraLatencyMs > 0 && slowed.next()) await sleep(knobs.extraLatencyMs);
+    if (errors.next()) {
       log('ERROR', 'prediction failed (injected by ERROR_RATE)', common);
       const failure = { error: 'model temporarily unavailable' };
       keep(req, parsed.features, 503, failure, started);

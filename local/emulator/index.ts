@@ -18,6 +18,7 @@ import { EmulatorServer } from './server.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { StorageHttp } from './storage-http.js';
 import { StorageStore, type StorageStateDocument } from './storage-store.js';
+import { PrometheusQueryHttp } from '../prometheus/query-http.js';
 
 export interface StartEmulatorOptions {
   /** 0 or absent: any free port. */
@@ -60,6 +61,11 @@ export interface Emulator {
   storageHttp: StorageHttp;
   /** `http://127.0.0.1:PORT`: the value of STORAGE_EMULATOR_HOST for @google-cloud/storage. */
   storageHost: string;
+  /**
+   * `http://127.0.0.1:PORT`: Managed Service for Prometheus' query API over this Monitoring data;
+   * a project's Prometheus base URL is `${prometheusHost}/v1/projects/P/location/global/prometheus`.
+   */
+  prometheusHost: string;
   // ── more API modules: add their state members here ──
   /** Stops Pub/Sub push deliveries, then the server. */
   close(): Promise<void>;
@@ -92,6 +98,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   );
   const storage = new StorageStore(ctx.clock, persist);
   const storageHttp = new StorageHttp(storage);
+  const prometheusHttp = new PrometheusQueryHttp(
+    (project) => monitoring.state.series(project),
+    () => ctx.clock.now(),
+  );
   server.add(run.services);
   server.add(registry.services);
   server.add(monitoring.services);
@@ -110,6 +120,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (!options.holdRedelivery) pubsub.state.resume();
   const port = await server.listen(options.port ?? 0);
   const storageHost = await storageHttp.listen(0);
+  const prometheusHost = await prometheusHttp.listen(0);
   return {
     address: `127.0.0.1:${port}`,
     port,
@@ -121,9 +132,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     storage,
     storageHttp,
     storageHost,
+    prometheusHost,
     close: async () => {
       pubsub.state.close();
       await storageHttp.close();
+      await prometheusHttp.close();
       return server.close();
     },
   };

@@ -19,6 +19,8 @@ export interface MonitoringState {
   write(series: TimeSeries[], project?: string): void;
   /** Every stored series of a project, in wire form (points newest-first). */
   list(project: string): TimeSeries[];
+  /** Every stored series of a project in the emulator's own shape (points oldest-first). */
+  series(project: string): Series[];
   clear(): void;
 }
 
@@ -81,6 +83,7 @@ export function createMonitoring(ctx: EmulatorContext): {
     state: {
       write: (series, project) => store.write(series, project),
       list: (project) => store.series(project).map((s) => seriesToWire(s)),
+      series: (project) => store.series(project),
       clear: () => store.clear(),
     },
   };

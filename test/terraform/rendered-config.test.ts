@@ -18,8 +18,7 @@ const sample = JSON.parse(
 
 /** The module's inputs as the example sets them (those the config depends on), then its defaults. */
 function moduleInputs(): Record<string, unknown> {
-  // source_dir is a path (path.module), irrelevant to the config.
-  const { source: _source, source_dir: _sourceDir, ...args } = example.modules.cutover ?? {};
+  const { source: _source, ...args } = example.modules.cutover ?? {};
   const given = resolve(args, example, exampleVars) as Record<string, unknown>;
   const defaults = Object.fromEntries(
     Object.entries(mod.variables)

@@ -52,6 +52,7 @@ describe('terraform wiring', () => {
       'advanceRelease',
       'notify',
       'provisionGreen',
+      'releasePage',
       'revertOnAlert',
       'revertOnAlert',
       'rollback',
@@ -179,7 +180,7 @@ describe('terraform wiring', () => {
       if (typeof env === 'string') expect(env, f.key).toMatch(/CUTOVER_CONFIG\s*=\s*local\.cutover_config_json/);
       else expect((env as Body).CUTOVER_CONFIG, f.key).toBe('${local.cutover_config_json}');
       expect(String(service.service_account_email), f.key).toMatch(
-        /^\$\{google_service_account\.(function\[|notify\[0\])/,
+        /^\$\{google_service_account\.(function\[|notify\[0\]|release_page\[0\])/,
       );
     }
   });

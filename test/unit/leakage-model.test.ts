@@ -141,6 +141,27 @@ describe('leakage model', () => {
     expect(none).toEqual([]);
   });
 
+  it('SLOW_SHARE slows exactly that share, never two of three in a row: medians stay, p95 moves', async () => {
+    const waits: number[] = [];
+    const m = await start({ EXTRA_LATENCY_MS: '300', SLOW_SHARE: '0.1' }, async (ms) => {
+      waits.push(ms);
+    });
+    const slow: boolean[] = [];
+    for (let i = 0; i < 40; i++) {
+      const before = waits.length;
+      await m.predict();
+      slow.push(waits.length > before);
+    }
+    expect(slow.filter(Boolean)).toHaveLength(4); // every 10th
+    for (let i = 0; i + 3 <= slow.length; i++) {
+      expect(
+        slow.slice(i, i + 3).filter(Boolean).length,
+        `predictions ${i}..${i + 2}`,
+      ).toBeLessThan(2);
+    }
+    expect(() => readKnobs({ SLOW_SHARE: '2' })).toThrow(/SLOW_SHARE/);
+  });
+
   it('rejects knob values it cannot use, naming the variable', () => {
     expect(() => readKnobs({ ERROR_RATE: '1.5' })).toThrow(KnobError);
     expect(() => readKnobs({ ERROR_RATE: '1.5' })).toThrow(/ERROR_RATE/);

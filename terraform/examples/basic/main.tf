@@ -11,7 +11,6 @@ module "cutover" {
   project_id = var.project_id
   region     = var.region
   repository = "models"
-  source_dir = "${path.module}/../../.."
   operators  = var.operators
 
   services = {
