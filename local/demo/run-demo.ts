@@ -37,6 +37,11 @@ export interface RunDemoOptions {
   /** Called after the outcome, before the stack stops (tests measure the router here). */
   inspect?: (stack: Stack) => Promise<void>;
   clock?: Clock;
+  /**
+   * Multiplies the scenario's timeout (default 1). Tests on a loaded machine give the wall-clock
+   * stack more room; the outcome and its checks are the same.
+   */
+  timeoutScale?: number;
 }
 
 export const DEFAULT_DEMO_STATE_DIR = join('.cutover', 'demo');
@@ -169,14 +174,15 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       running.emulator.pubsub.published(running.endpoints.topics.deploymentEvents),
     );
     let step = 'waiting for the push';
-    const deadline = clock.now().getTime() + scenario.timeoutSeconds * 1000;
+    const timeoutSeconds = scenario.timeoutSeconds * (options.timeoutScale ?? 1);
+    const deadline = clock.now().getTime() + timeoutSeconds * 1000;
     let last: DeploymentEvent | null = null;
     while (!driver.finished) {
       if (options.signal?.aborted) throw new Interrupted();
       if (clock.now().getTime() > deadline) {
         const waiting = driver.waitingOn ? ` waiting to ${JSON.stringify(driver.waitingOn)}` : '';
         throw new DemoTimeout(
-          `no outcome within ${scenario.timeoutSeconds} s${waiting}; last event: ${last?.type ?? 'none'}`,
+          `no outcome within ${timeoutSeconds} s${waiting}; last event: ${last?.type ?? 'none'}`,
         );
       }
       await driver.advance();

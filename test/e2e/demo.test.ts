@@ -82,6 +82,8 @@ describe.sequential('cutover demo, every scenario end to end', () => {
         scenario: name,
         json: false,
         stateDir: join(root, name),
+        // The stack runs on the wall clock: leave room for a loaded machine (within the 180 s below).
+        timeoutScale: 2.5,
         out: { write: (text: string) => lines.push(text), isTTY: false },
         inspect: async (stack) => {
           measured = await measure(stack);
