@@ -7,6 +7,7 @@ import type {
 } from '../../shared/ports/service-platform.js';
 import type { ServiceRecord } from '../../shared/schemas/release.js';
 import { measured, noData } from '../../shared/domain/measurement.js';
+import { stepSplit } from '../../shared/domain/traffic.js';
 import { addPoint, emptySum, type MinutePoint, type PointSum } from './minute-traffic.js';
 
 /** The simulated Cloud Run service: one view, updated in place; every revision is ready. */
@@ -14,16 +15,23 @@ export class SimPlatform implements ServicePlatform {
   private etag = 0;
   constructor(private view: ServiceView) {}
 
+  /** The service as the record left it: the current step's split while a release shifts. */
   static of(name: string, record: ServiceRecord): SimPlatform {
-    const written = [{ revision: record.stable.revision, percent: 100, tag: record.stable.color }];
+    const release = record.release;
+    const written =
+      release?.phase === 'shifting'
+        ? stepSplit(record.stable, release.candidate, release.step.percent)
+        : [{ revision: record.stable.revision, percent: 100, tag: record.stable.color }];
+    const latest =
+      release?.phase === 'shifting' ? release.candidate.revision : record.stable.revision;
     return new SimPlatform({
       name,
       etag: '0',
       record,
-      traffic: written.map((t) => ({ ...t, url: null })),
+      traffic: written.map((t) => ({ ...t, tag: t.tag ?? null, url: null })),
       written,
-      latestCreatedRevision: record.stable.revision,
-      latestReadyRevision: record.stable.revision,
+      latestCreatedRevision: latest,
+      latestReadyRevision: latest,
       uri: null,
     });
   }
