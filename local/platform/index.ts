@@ -154,14 +154,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     router.setTable(table);
     // Revisions that serve (by percent or tag) run; after a restart they start here. The others
     // (0 % and no tag) are stopped, as Cloud Run scales them to zero: 30 releases leave 2 processes.
+    // The latest ready revision is kept: a deploy names its traffic tag in a second write.
+    const full = (revision: string) => `${name}/revisions/${revision}`;
     const serving = new Set(
-      [...table.split.map((s) => s.revision), ...Object.values(table.tags)].map(
-        (revision) => `${name}/revisions/${revision}`,
-      ),
+      [...table.split.map((s) => s.revision), ...Object.values(table.tags)].map(full),
     );
     for (const revision of serving) void pool.upstream(name, revision);
-    if (snapshot && !snapshot.deleted)
-      pool.retire(name, serving).catch((error: unknown) => options.onError?.(error));
+    if (snapshot && !snapshot.deleted) {
+      const keep = new Set(serving);
+      if (snapshot.latestReadyRevision) keep.add(full(snapshot.latestReadyRevision));
+      pool.retire(name, keep).catch((error: unknown) => options.onError?.(error));
+    }
   };
 
   emulator.run.setUrlResolver((service, tag) => {

@@ -300,7 +300,7 @@ describe('local platform', () => {
     expect(versions(await burst(second.serviceUrl(name), 5))).toEqual({ '3.0.0': 5 });
   });
 
-  it('stops a revision that serves nothing and has no tag, keeps one with a tag, and starts it again when traffic comes back', async () => {
+  it('stops a revision that serves nothing, has no tag and is not the latest, keeps the others, and starts it again when traffic comes back', async () => {
     const v1 = await push('4.0.0', { MODEL_VERSION: '4.0.0' });
     const v2 = await push('5.0.0', { MODEL_VERSION: '5.0.0' });
     const { id, name } = await createService(v1);
@@ -322,13 +322,19 @@ describe('local platform', () => {
       },
     });
     const [created] = await op.promise();
-    // green at 0 % under its tag: both run.
-    const tagged = await write({
+    const running = () => p.processes().map((x) => x.revision.split('/').pop());
+    // green deployed at 0 % without a tag yet: the latest ready revision keeps running.
+    const deployed = await write({
       ...created,
       template: { revision: green, containers: [{ image: v2 }] },
+      traffic: [target(blue, 100, 'blue')],
+    });
+    expect(running().sort()).toEqual([blue, green]);
+    // green at 0 % under its tag: both run.
+    const tagged = await write({
+      ...deployed,
       traffic: [target(blue, 100, 'blue'), target(green, 0, 'green')],
     });
-    const running = () => p.processes().map((x) => x.revision.split('/').pop());
     expect(running().sort()).toEqual([blue, green]);
 
     // Promoted: green serves 100 %, blue keeps a tag (what `cutover undo` needs): both run.
@@ -349,7 +355,8 @@ describe('local platform', () => {
     // Traffic back on blue: it starts again and serves.
     await write({ ...untagged, traffic: [target(blue, 100, 'blue')] });
     expect(versions(await burst(p.serviceUrl(name), 5))).toEqual({ '4.0.0': 5 });
-    expect(running()).toEqual([blue]);
+    // green, untagged at 0 %, still runs: it is the latest ready revision.
+    expect(running().sort()).toEqual([blue, green]);
   });
 });
 
