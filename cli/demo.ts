@@ -4,6 +4,7 @@ import { SCENARIO_NAMES, isScenarioName } from '../local/demo/scenarios.js';
 
 export interface DemoCliOptions {
   scenario: string;
+  metrics?: string;
   json?: boolean;
   stateDir?: string;
 }
@@ -21,6 +22,13 @@ export async function runDemoCommand(options: DemoCliOptions): Promise<number> {
     );
     return 2;
   }
+  const metrics = options.metrics ?? 'cloud-monitoring';
+  if (metrics !== 'cloud-monitoring' && metrics !== 'prometheus') {
+    process.stderr.write(
+      `cutover demo: unknown metrics source "${metrics}"; pick cloud-monitoring or prometheus\n`,
+    );
+    return 2;
+  }
   const abort = new AbortController();
   const interrupt = () => abort.abort();
   process.once('SIGINT', interrupt);
@@ -28,6 +36,7 @@ export async function runDemoCommand(options: DemoCliOptions): Promise<number> {
   try {
     const result = await runDemo({
       scenario: options.scenario,
+      metrics,
       json: options.json === true,
       stateDir: options.stateDir ?? DEFAULT_DEMO_STATE_DIR,
       signal: abort.signal,
@@ -44,6 +53,11 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('start the local stack, push v2 and show the release live (npm start)')
     .option('--scenario <name>', `one of ${SCENARIO_NAMES.join(', ')}`, 'healthy')
+    .option(
+      '--metrics <source>',
+      'where the step analysis reads metrics: cloud-monitoring, or prometheus (PromQL through the emulator’s Managed Service for Prometheus endpoint)',
+      'cloud-monitoring',
+    )
     .option('--json', 'print the event log as JSON lines instead of the live view')
     .option(
       '--state-dir <dir>',

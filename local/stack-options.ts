@@ -4,6 +4,7 @@ import type { Logger } from '../shared/ports/logger.js';
 import type { ConfigInput } from '../shared/schemas/config.js';
 import type { AlertThresholds } from './alert-policies.js';
 import type { LocalTimings } from './local-config.js';
+import type { LocalMetrics } from './prometheus/local-metrics.js';
 
 /** Alert evaluation of a stack: terraform's thresholds (held 0 s by default) plus its cadence. */
 export interface StackAlerts extends Partial<AlertThresholds> {
@@ -28,6 +29,13 @@ export interface StackOptions {
   alerts?: false | StackAlerts;
   /** Steady user traffic to each service (default 20 requests per second); false for none. */
   load?: false | { requestsPerSecond: number };
+  /**
+   * Where the functions read step metrics: Cloud Monitoring (default), or `prometheus`: every
+   * service measured through the emulator's Managed Service for Prometheus endpoint, over the
+   * revisions' `/metrics` that its managed collection scrapes every 250 ms (so the smoke test sees
+   * the candidate within a tick or two, before it has probed a 10%-failing v2 ten times).
+   */
+  metrics?: LocalMetrics;
   /** Emulator gRPC port (default any free port). */
   emulatorPort?: number;
   /** How often the platform writes request and prediction metrics (default 500 ms). */

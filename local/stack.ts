@@ -30,6 +30,7 @@ import * as defaults from './stack-options.js';
 import type { StackOptions } from './stack-options.js';
 import { createTopics, createTriggers, topicNames } from './topology.js';
 import { startLocalPage } from './release-page.js';
+import { collectRevisions, prometheusBase, withPrometheus } from './prometheus/local-metrics.js';
 
 export type { StackAlerts, StackOptions } from './stack-options.js';
 
@@ -74,7 +75,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.fresh) rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const timings = { ...LOCAL_TIMINGS, ...options.timings };
-  const config = parseConfig(options.config ?? localConfig(timings));
+  let config = parseConfig(options.config ?? localConfig(timings));
   const project = splitServiceName(config.services[0]?.service ?? '')?.project ?? 'cutover-demo';
   const logger = options.logger ?? jsonLogger({ component: 'cutover-local' });
   const webhook = options.webhook ?? {
@@ -102,6 +103,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.emulatorPort ? { port: options.emulatorPort } : {}),
     });
     stops.push(() => emulator.close());
+    if (options.metrics === 'prometheus') {
+      config = withPrometheus(config, prometheusBase(emulator, project));
+      process.env.CUTOVER_CONFIG = JSON.stringify(config);
+      writeFileSync(join(stateDir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+    }
     process.env.CUTOVER_EMULATOR_HOST = emulator.address;
     // @google-cloud/storage finds the emulator through this variable (functions and models alike).
     process.env.STORAGE_EMULATOR_HOST = emulator.storageHost;
@@ -122,6 +128,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       onError: (error) => logger.warn('platform: metrics not written', { error }),
     });
     stops.push(() => platform.stop());
+    if (options.metrics === 'prometheus') {
+      const location = splitServiceName(config.services[0]?.service ?? '')?.location ?? '';
+      const stop = collectRevisions({
+        emulator,
+        platform,
+        project,
+        location,
+        intervalMs: 250,
+        logger,
+      });
+      stops.push(stop);
+    }
     await createTopics(pubsub);
     const functions = await hostFunctions();
     stops.push(() => functions.close());

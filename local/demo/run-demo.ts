@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../shared/ports/clock.js';
 import type { DeploymentEvent } from '../../shared/schemas/events.js';
 import { parseRollbackRequest } from '../../shared/schemas/inbound/rollback-request.js';
 import { startStack, type Stack } from '../stack.js';
+import type { LocalMetrics } from '../prometheus/local-metrics.js';
 import type { Answer } from './answers.js';
 import { EventFollower } from './event-follower.js';
 import {
@@ -26,6 +27,8 @@ export type { DemoOutcome, DemoResult } from './outcome.js';
 
 export interface RunDemoOptions {
   scenario: s.ScenarioName;
+  /** Where the functions read step metrics (default Cloud Monitoring); see scenarioFor. */
+  metrics?: LocalMetrics;
   /** One JSON line per event instead of the view. */
   json: boolean;
   /** Where the stack keeps its state and the log (default `.cutover/demo`); emptied first. */
@@ -60,7 +63,8 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const clock = options.clock ?? systemClock;
   const t0 = clock.now().getTime();
   const elapsed = () => clock.now().getTime() - t0;
-  const scenario = s.SCENARIOS[options.scenario];
+  const metrics = options.metrics ?? 'cloud-monitoring';
+  const scenario = s.scenarioFor(options.scenario, metrics);
   const stateDir = resolve(options.stateDir ?? DEFAULT_DEMO_STATE_DIR);
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
@@ -117,6 +121,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       timings: s.DEMO_TIMINGS,
       alerts: s.DEMO_ALERTS,
       load: false,
+      metrics,
       logger: jsonLogger({ component: 'cutover-demo' }, (l) => appendFileSync(logFile, `${l}\n`)),
     });
     const running = stack;

@@ -3,6 +3,7 @@ import type { RollbackTrigger } from '../../shared/schemas/release.js';
 import type { StackAlerts } from '../stack-options.js';
 import { localConfig, type LocalTimings } from '../local-config.js';
 import type { ModelKnobs } from '../model-image.js';
+import type { LocalMetrics } from '../prometheus/local-metrics.js';
 
 export const SCENARIO_NAMES = [
   'healthy',
@@ -213,6 +214,31 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     timeoutSeconds: 90,
   },
 };
+
+/**
+ * With `--metrics prometheus`, the scenarios the shadow replay catches run with the replay off and
+ * end rolled back by the step analysis, which reads Prometheus: the replay judges paired answers
+ * and reads no metrics at all, so with it on the Prometheus source would never decide anything.
+ */
+const BY_PROMETHEUS_ANALYSIS: Partial<Record<ScenarioName, string>> = {
+  errors:
+    'v2 answers 10% of predictions with 503: the step analysis reads the 5xx rate from Prometheus and rolls it back (replay off)',
+  latency:
+    'v2 is 250 ms slower: the step analysis reads p95 from Prometheus’ latency buckets and rolls it back (replay off)',
+  drift:
+    'v2 scores 0.30 lower: the step analysis reads the prediction moments from Prometheus and rolls it back (replay off)',
+};
+
+/** The scenario as played with the given metrics source (see BY_PROMETHEUS_ANALYSIS). */
+export function scenarioFor(
+  name: ScenarioName,
+  metrics: LocalMetrics = 'cloud-monitoring',
+): Scenario {
+  const scenario = SCENARIOS[name];
+  const summary = BY_PROMETHEUS_ANALYSIS[name];
+  if (metrics !== 'prometheus' || !summary) return scenario;
+  return { ...scenario, summary, shadow: false, expected: rolledBack('analysis') };
+}
 
 /** Whether a scenario's candidates fail requests on purpose (ERROR_RATE above 0). */
 export function injectsErrors(scenario: Scenario): boolean {

@@ -66,6 +66,8 @@ export interface Emulator {
    * a project's Prometheus base URL is `${prometheusHost}/v1/projects/P/location/global/prometheus`.
    */
   prometheusHost: string;
+  /** How many PromQL queries the Managed Service for Prometheus endpoint has answered. */
+  prometheusQueries(): number;
   // ── more API modules: add their state members here ──
   /** Stops Pub/Sub push deliveries, then the server. */
   close(): Promise<void>;
@@ -133,6 +135,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     storageHttp,
     storageHost,
     prometheusHost,
+    prometheusQueries: () => prometheusHttp.answered,
     close: async () => {
       pubsub.state.close();
       await storageHttp.close();

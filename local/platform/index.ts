@@ -56,6 +56,8 @@ export interface Platform {
   tagUrl(name: string, tag: string): string;
   /** Running revision processes (full revision name and pid). */
   processes(): Array<{ revision: string; pid: number }>;
+  /** Each running revision's `/metrics` URL (full revision name), for a Prometheus collector. */
+  metricsTargets(): Array<{ revision: string; url: string }>;
   /** Writes the buffered observations now. */
   flush(): Promise<void>;
   /** Closes every listener, stops every revision process, writes the last metrics; resolves when all children have exited. */
@@ -189,6 +191,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     serviceUrl: (name) => router(name).url,
     tagUrl: (name, tag) => router(name).tagUrl(tag),
     processes: () => pool.running(),
+    metricsTargets: () =>
+      pool.listening().map(({ revision, upstream }) => ({
+        revision,
+        url: `http://${upstream.host}:${upstream.port}/metrics`,
+      })),
     flush: () => recorder.flush(),
     async stop() {
       unsubscribe();

@@ -71,6 +71,13 @@ export class RevisionPool {
     await Promise.all(stops);
   }
 
+  /** Where each running revision listens (full name). */
+  listening(): Array<{ revision: string; upstream: Upstream }> {
+    return [...this.done.entries()].flatMap(([revision, r]) =>
+      r.ready && !r.process.exited() ? [{ revision, upstream: r.process.upstream }] : [],
+    );
+  }
+
   /** Stops starting new processes, aborts starts in flight and stops every process; resolves when all exited. */
   async stopAll(): Promise<void> {
     this.abort.abort();

@@ -91,7 +91,8 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  */
 export async function startRevision(start: RevisionStart): Promise<StartResult> {
   const port = await freePort();
-  const [, , , , service = '', , short = start.revision] = start.revision.split('/');
+  // projects/P/locations/L/services/S/revisions/R
+  const [, , , , , service = '', , short = start.revision] = start.revision.split('/');
   const hostEnv = Object.fromEntries(
     HOST_ENV.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
   );

@@ -13,6 +13,8 @@ import { instantQuery, PromqlError } from './promql.js';
  */
 export class PrometheusQueryHttp {
   private server: Server | null = null;
+  /** Queries answered with a result so far (for tests that check who read what). */
+  answered = 0;
 
   constructor(
     private readonly series: (project: string) => Series[],
@@ -61,6 +63,7 @@ export class PrometheusQueryHttp {
       return send(res, 400, failure('bad_data', `invalid time "${timeParam}"`));
     try {
       const result = instantQuery(query, time, this.series(decodeURIComponent(path[1]!)));
+      this.answered += 1;
       send(res, 200, {
         status: 'success',
         data: {

@@ -260,6 +260,26 @@ describe('local platform', () => {
     expect(p.processes()).toHaveLength(1);
   });
 
+  it('starts a revision as Cloud Run does: K_SERVICE and K_REVISION are its short names, its /metrics a target', async () => {
+    const v1 = await push('1.0.0', { MODEL_VERSION: '1.0.0' });
+    const { id, name } = await createService(v1);
+    const p = await platform(name);
+    const [op] = await services.createService({
+      parent: PARENT,
+      serviceId: id,
+      service: { template: { containers: [{ image: v1 }] } },
+    });
+    await op.promise();
+    expect(versions(await burst(p.serviceUrl(name), 2))).toEqual({ '1.0.0': 2 });
+    const [target] = p.metricsTargets();
+    const short = target?.revision.split('/').at(-1) ?? '';
+    expect(target?.revision).toBe(`${name}/revisions/${short}`);
+    // The model labels its prom-client metrics with K_REVISION and K_SERVICE.
+    const text = await (await fetch(target?.url ?? '')).text();
+    expect(text).toContain(`revision="${short}"`);
+    expect(text).toContain(`service="${id}"`);
+  });
+
   it('fails a revision whose image has no local recipe', async () => {
     const { digest } = await emulator.registry.push(IMAGE, 'norecipe', {});
     const { id, name } = await createService(`${IMAGE}@${digest}`);

@@ -3,7 +3,7 @@ import { classifyAnswer } from '../../local/demo/answers.js';
 import { PLAIN, formatBar, formatCheck } from '../../local/demo/format.js';
 import { problemsOf } from '../../local/demo/outcome.js';
 import { ScenarioDriver } from '../../local/demo/scenario-driver.js';
-import { SCENARIOS } from '../../local/demo/scenarios.js';
+import { SCENARIO_NAMES, SCENARIOS, scenarioFor } from '../../local/demo/scenarios.js';
 import { emptySummary } from '../../local/demo/traffic.js';
 import type { DeploymentEvent } from '../../shared/schemas/events.js';
 import type { CheckResult } from '../../shared/schemas/release.js';
@@ -239,5 +239,22 @@ describe('ScenarioDriver', () => {
       failedChecks: [],
     });
     expect(driver.end).toMatchObject({ trigger: 'smoke' });
+  });
+});
+
+describe('scenarioFor', () => {
+  it('with Prometheus, turns the replay off where it would decide, so the analysis does', () => {
+    for (const name of ['errors', 'latency', 'drift'] as const) {
+      expect(SCENARIOS[name].expected.trigger).toBe('shadow');
+      expect(scenarioFor(name, 'prometheus')).toMatchObject({
+        shadow: false,
+        expected: { phase: 'rolled-back', trigger: 'analysis', serving: '1.0.0' },
+      });
+    }
+    for (const name of SCENARIO_NAMES) {
+      expect(scenarioFor(name)).toBe(SCENARIOS[name]);
+      if (SCENARIOS[name].expected.trigger !== 'shadow')
+        expect(scenarioFor(name, 'prometheus')).toBe(SCENARIOS[name]);
+    }
   });
 });
