@@ -51,6 +51,17 @@ function verdictLines(v: Verdict | null, roles: Roles): string[] {
     ...v.checks.map((c) => checkLine(c, roles)),
     'evidence',
     ...evidenceLines({ ...v, advice: null }),
+    ...servedLine(v),
+  ];
+}
+
+/** The share each side served beside the split written, when the verdict recorded both. */
+function servedLine(v: Verdict): string[] {
+  const t = v.traffic;
+  if (!t?.served || !t.requests) return [];
+  const total = t.requests.stable + t.requests.candidate;
+  return [
+    `served    stable ${t.served.stable}% / candidate ${t.served.candidate}% of ${total} requests (written ${t.written.stable}% / ${t.written.candidate}%)`,
   ];
 }
 
@@ -114,7 +125,12 @@ export function renderStatus(
       lines.push(`phase     ${r.phase} since ${r.startedAt}`);
     } else {
       const ended = r as { phase: string; endedAt?: string; requestedBy?: string | null };
-      const why = r.phase === 'rolled-back' ? ` (${r.trigger}: ${r.reason})` : '';
+      const why =
+        r.phase === 'rolled-back'
+          ? ` (${r.trigger}: ${r.reason})`
+          : r.phase === 'aborted' || (r.phase === 'superseded' && r.reason)
+            ? ` (${r.reason})`
+            : '';
       lines.push(
         `phase     ${ended.phase}${ended.endedAt ? ` at ${ended.endedAt}` : ''}${by(ended.requestedBy)}${why}`,
       );

@@ -174,11 +174,11 @@ const AFFINITY_NOTE_POINTS = 10;
 
 /**
  * A line for the verdict when the candidate served a share of requests far from its written
- * percent (session affinity, or a split changed outside cutover); null otherwise.
+ * percent (session affinity, tag-URL requests); null otherwise.
  */
 export function sharesAdvice(shares: TrafficShares): string | null {
   if (!shares.served || !shares.requests) return null;
   const gap = Math.abs(shares.served.candidate - shares.written.candidate);
   if (gap < AFFINITY_NOTE_POINTS) return null;
-  return `the candidate served ${shares.served.candidate}% of requests (${shares.requests.candidate} of ${shares.requests.stable + shares.requests.candidate}) while ${shares.written.candidate}% is written: session affinity keeps users on the revision they first reached; the checks judge what each revision served`;
+  return `the candidate served ${shares.served.candidate}% of requests (${shares.requests.candidate} of ${shares.requests.stable + shares.requests.candidate}) while ${shares.written.candidate}% is written: session affinity keeps users on the revision they first reached, and requests to a tag URL (smoke test, shadow replay) count too; the checks judge what each revision served`;
 }

@@ -10,6 +10,7 @@ import type { Transition } from '../domain/release-input.js';
 import {
   ConflictError,
   DeployFailedError,
+  LostRaceError,
   MissingRevisionError,
   PermanentError,
 } from '../errors.js';
@@ -44,8 +45,11 @@ export interface DecisionOptions {
 }
 
 /**
- * Read, decide, write — guarded by the etag that was read. A conflict re-reads and decides again,
- * so concurrent deliveries converge on one outcome and traffic moves once.
+ * Read, decide, write — guarded by the etag that was read, and confirmed by the platform's re-read
+ * after the write (LostRaceError when another record landed over it, as when etag is not
+ * enforced). A conflict re-reads and decides again, so concurrent deliveries converge on one
+ * outcome and traffic moves once; a write another writer then built on (its record acted on this
+ * delivery) counts as applied.
  *
  * Side effects (publishes, image tags) go into the record's outbox in the same write as the
  * decision and are carried out after it, then cleared. A write that landed but whose answer was
@@ -102,8 +106,23 @@ export async function applyDecision(
       }
       if (error instanceof MissingRevisionError)
         await holdForMissingRevision(deps, service, record, error);
+      if (error instanceof LostRaceError && options.delivery) {
+        // Another writer wrote after this write landed. When its record acted on this delivery it
+        // built on this write (or, for a tick, on a newer slot): nothing is lost or to decide again.
+        const after = await platform.get(service);
+        if (after.record && alreadyActedOn(after.record, options.delivery))
+          return {
+            kind: 'applied',
+            transition: written,
+            view: await drainOutbox(deps, after, after.record, owner),
+          };
+      }
       if (error instanceof ConflictError && attempt < MAX_CONFLICTS) {
-        deps.logger.info('service changed while deciding; deciding again', { service, attempt });
+        deps.logger.info('service changed while deciding; deciding again', {
+          service,
+          attempt,
+          why: error instanceof LostRaceError ? 'another record landed over this write' : 'etag',
+        });
         continue;
       }
       throw error;

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { COLOR_LABEL } from '../../shared/adapters/gcp/cloud-run-template.js';
-import { ConflictError, DeployFailedError, PermanentError } from '../../shared/errors.js';
+import {
+  ConflictError,
+  DeployFailedError,
+  LostRaceError,
+  PermanentError,
+} from '../../shared/errors.js';
 import { decodeRecord, encodeRecord, mergeRecord } from '../../shared/schemas/record-codec.js';
 import type { ServiceRecord } from '../../shared/schemas/release.js';
 import type {
@@ -74,6 +79,7 @@ export class FakePlatform implements ServicePlatform {
   private readonly faults: Array<{ method: Method; error: Error }> = [];
   private starter: FakeStarter = () => ({ ready: true });
   private writes = 0;
+  private readonly afterUpdate: Array<(landed: ServiceRecord) => ServiceRecord> = [];
   /** Every successful or failed update, in order (for assertions on what was asked). */
   readonly updates: Array<{ service: string; change: ServiceChange }> = [];
 
@@ -118,6 +124,16 @@ export class FakePlatform implements ServicePlatform {
   /** A concurrent writer: the service gets a new etag, so a write with the old one conflicts. */
   touch(service: string): void {
     this.require(service).etag = this.nextEtag();
+  }
+
+  /**
+   * Another writer whose record lands right after the next update and before that update's re-read
+   * (as another invocation's can when etag is not enforced): `write` gets the record as the update
+   * left it and returns the one that lands. The update then finds another record, as the real
+   * adapter does, and rejects with LostRaceError.
+   */
+  landAfterNextUpdate(write: (landed: ServiceRecord) => ServiceRecord): void {
+    this.afterUpdate.push(write);
   }
 
   /**
@@ -185,6 +201,12 @@ export class FakePlatform implements ServicePlatform {
       percent: t.percent,
       tag: t.tag ?? null,
     }));
+    const other = this.afterUpdate.shift();
+    if (other) {
+      s.annotations = mergeRecord(s.annotations, other(change.record));
+      s.etag = this.nextEtag();
+      throw new LostRaceError(view.name);
+    }
     return this.view(s);
   }
 

@@ -133,6 +133,50 @@ describe('cutover status rendering', () => {
     expect(text).toContain('fix       grant the role; cutover retries it on every tick');
   });
 
+  it('shows the share each side served beside the split written, and why a release ended aborted', () => {
+    const release = view.record!.release as Extract<
+      NonNullable<NonNullable<ServiceView['record']>['release']>,
+      { phase: 'shifting' }
+    >;
+    const served = {
+      ...release,
+      lastVerdict: {
+        ...release.lastVerdict!,
+        traffic: {
+          written: { stable: 75, candidate: 25 },
+          served: { stable: 52.9, candidate: 47.1 },
+          requests: { stable: 37, candidate: 33 },
+        },
+      },
+    };
+    const shifting = renderStatus({ ...view, record: { ...view.record!, release: served } }, null);
+    expect(shifting).toContain(
+      'served    stable 52.9% / candidate 47.1% of 70 requests (written 75% / 25%)',
+    );
+    const aborted = renderStatus(
+      {
+        ...view,
+        record: {
+          ...view.record!,
+          release: {
+            id: 'r1',
+            tag: '2.0.0',
+            startedAt: at,
+            candidate: release.candidate,
+            phase: 'aborted',
+            endedAt: at,
+            reason: 'the traffic split was changed outside cutover',
+            lastVerdict: null,
+          },
+        },
+      },
+      null,
+    ).join('\n');
+    expect(aborted).toContain(
+      `phase     aborted at ${at} (the traffic split was changed outside cutover)`,
+    );
+  });
+
   it('draws blue and green shares to scale', () => {
     expect(trafficBar(75, 25)).toBe(`blue ${'█'.repeat(30)}${'░'.repeat(10)} green`);
   });
