@@ -118,7 +118,7 @@ export async function runSimulate(
     errorRate: options.errorRate ?? '0.005',
     p95Ms: options.p95Ms ?? '100',
     sigma: options.sigma ?? '0.5',
-    releases: options.releases ?? '100',
+    releases: options.releases ?? '50',
     seed: options.seed ?? '1',
     maxMinutes: options.maxMinutes ?? '360',
   });
@@ -259,7 +259,7 @@ export function registerSimulate(program: Command): void {
     .option('--error-rate <r>', "the stable's 5xx rate, 0..1", '0.005')
     .option('--p95-ms <ms>', "the stable's p95 latency in ms", '100')
     .option('--sigma <s>', 'log-sd of the lognormal latency (0.5 narrow, 1 wide)', '0.5')
-    .option('--releases <k>', 'simulated releases per scenario', '100')
+    .option('--releases <k>', 'simulated releases per scenario (more: finer rates, slower)', '50')
     .option('--seed <n>', 'the random seed (same seed, same releases)', '1')
     .option('--max-minutes <m>', 'a release still undecided after this long ends undecided', '360')
     .option('--json', 'print the result as JSON')

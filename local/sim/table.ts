@@ -7,7 +7,7 @@ const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(
 /** What a run was: releases per cell and the settings the numbers depend on. */
 export function runHeadline(service: ServiceConfig, releases: number, seconds: number): string {
   const t = service.thresholds;
-  return `Judgement benchmark: ${releases} releases per scenario and cell; steps [${service.steps.join(', ')}], bake ${service.bakeSeconds} s, monitoring lag ${service.monitoringLagSeconds} s, failAlpha ${t.failAlpha}, passAlpha ${t.passAlpha}; ${seconds} s.`;
+  return `Judgement benchmark: ${releases} releases per scenario and cell; steps [${service.steps.join(', ')}], bake ${service.bakeSeconds} s, monitoring lag ${service.monitoringLagSeconds} s, failAlpha ${t.failAlpha}, passAlpha ${t.passAlpha}, promoteAlpha ${t.promoteAlpha}; ${seconds} s.`;
 }
 
 export function cellHeading(cell: Cell): string {

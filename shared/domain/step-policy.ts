@@ -115,6 +115,9 @@ export function decideStep(input: StepPolicyInput): StepPolicyResult {
   }
 }
 
+/** Minutes of a step's own evidence before its time to a decision is projected. */
+const PROJECT_AFTER_MINUTES = 5;
+
 const PERSON =
   'raise traffic to the service, or decide by hand: cutover promote | cutover rollback';
 
@@ -122,7 +125,8 @@ const PERSON =
  * Why this step will not decide in time, or null when it is on its way. The evidence rate is the
  * pooled samples over the pooled minutes (earlier steps too, so an underestimate once the share
  * has risen); the step is stalled when its own minutes plus the projected rest exceed
- * maxInconclusiveSeconds.
+ * maxInconclusiveSeconds. Projections start after PROJECT_AFTER_MINUTES of the step's own
+ * evidence (earlier they swing with every 5xx); a check with no samples at all says so sooner.
  */
 export function stallAdvice(
   verdict: Verdict,
@@ -132,6 +136,9 @@ export function stallAdvice(
 ): string | null {
   if (evidenceSeconds < 60) return null;
   const minutes = evidenceSeconds / 60;
+  // A projection from the first few minutes at a step is noise (a single 5xx moves it a lot):
+  // it would flag releases that go on to decide in time. Project from PROJECT_AFTER_MINUTES on.
+  const early = minutes < PROJECT_AFTER_MINUTES;
   const pooled = Math.max(minutes, pooledSeconds / 60);
   const horizon = t.maxInconclusiveSeconds / 60;
   for (const c of verdict.checks) {
@@ -140,6 +147,7 @@ export function stallAdvice(
     const minimum = c.check === 'prediction-drift' ? t.minPredictions : t.minRequests;
     const target = c.samples < minimum ? minimum : c.needed;
     const what = c.samples < minimum ? 'its minimum sample of' : 'about';
+    if (early && rate > 0) continue;
     if (target === null)
       return `${c.check} sits between its limit and the clearly-bad margin after ${count(c.samples)} samples; more data decides only slowly — ${PERSON}`;
     if (rate <= 0 && pooled < 5) continue;

@@ -138,6 +138,11 @@ describe('stall, in evidence terms', () => {
     const early = verdict(check('error-rate', 'inconclusive', { samples: 1, needed: 99_999 }));
     expect(decide({ verdict: early, evidenceSeconds: 59 }).decision).toBe('hold');
   });
+  it('projects only from 5 minutes of the step’s own evidence: earlier ones swing with every 5xx', () => {
+    const v = verdict(check('error-rate', 'inconclusive', { samples: 60, needed: 4900 }));
+    expect(decide({ verdict: v, evidenceSeconds: 299 }).decision).toBe('hold');
+    expect(decide({ verdict: v, evidenceSeconds: 300 }).decision).toBe('stalled');
+  });
 });
 
 describe('stall with pooled evidence', () => {
