@@ -144,7 +144,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       if (bucket)
         await logsReady(
           running.emulator.storage,
-          { bucket, prefix: service.shadow.prefix, needed: service.shadow.minSamples },
+          { bucket, prefix: service.shadow.prefix, needed: service.shadow.requests },
           (ms) => sleep(ms, options.signal),
           LOGS_TIMEOUT_MS,
         );

@@ -10,7 +10,7 @@ type UpdateServiceRequest = protos.google.cloud.run.v2.IUpdateServiceRequest & {
 };
 type RevisionTemplate = protos.google.cloud.run.v2.IRevisionTemplate;
 
-const REVISION_TARGET = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION';
+const REVISION_TARGET = 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION' as const;
 
 /** A multiset key of traffic targets: revision, percent and tag. */
 function trafficKey(traffic: ReadonlyArray<TrafficTarget>): string {
@@ -69,15 +69,28 @@ export function deployRequest(
   current: RunService,
   etag: string,
   template: RevisionTemplate,
-  annotations: Record<string, string>,
+  change: Pick<ServiceChange, 'traffic' | 'record'> & { deployed: string },
 ): UpdateServiceRequest {
+  // The traffic decided for the revisions that exist already (the new one is not made yet, and is
+  // named only by the write after this one): a superseded candidate's share goes back to the
+  // stable in this write, not one write later. With nothing left (a container rollback names only
+  // the new revision), the traffic as read with LATEST pinned.
+  const existing = change.traffic.filter((t) => t.revision !== change.deployed);
+  const traffic = existing.length
+    ? existing.map((t) => ({
+        type: REVISION_TARGET,
+        revision: t.revision,
+        percent: t.percent,
+        tag: t.tag ?? '',
+      }))
+    : pinnedTraffic(current);
   return {
     service: {
       name: current.name ?? null,
       etag,
       template,
-      traffic: pinnedTraffic(current),
-      annotations,
+      traffic,
+      annotations: mergeRecord(current.annotations, change.record),
     },
     updateMask: { paths: ['template', 'traffic', 'annotations'] },
   };

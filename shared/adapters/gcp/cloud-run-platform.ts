@@ -83,7 +83,10 @@ export class CloudRunPlatform implements ServicePlatform {
     if (!change.deploy) return this.write(view.name, current, view.etag, change);
     // The deploy carries the record (the release provisioning), so a tick between the deploy and
     // the write after it sees the release it belongs to, not a revision nobody asked for.
-    const deployed = await this.deploy(view.name, current, view.etag, change.deploy, change.record);
+    const deployed = await this.deploy(view.name, current, view.etag, {
+      ...change,
+      deploy: change.deploy,
+    });
     const renamed = renamedChange(change, deployed.revision);
     if (deployed.failure === null)
       return this.write(view.name, deployed.service, deployed.service.etag ?? '', renamed);
@@ -104,16 +107,15 @@ export class CloudRunPlatform implements ServicePlatform {
     name: string,
     current: RunService,
     etag: string,
-    deploy: DeployRevision,
-    record: ServiceChange['record'],
+    change: ServiceChange & { deploy: DeployRevision },
   ): Promise<{ service: RunService; revision: string; failure: string | null }> {
+    const { deploy, traffic, record } = change;
     const before = current.latestCreatedRevision ?? '';
-    const request = deployRequest(
-      current,
-      etag,
-      templateFrom(current.template, deploy),
-      mergeRecord(current.annotations, record),
-    );
+    const request = deployRequest(current, etag, templateFrom(current.template, deploy), {
+      traffic,
+      record,
+      deployed: deploy.revision,
+    });
     let failure: string | null = null;
     let service: RunService;
     try {
