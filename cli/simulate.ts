@@ -239,7 +239,7 @@ function summary(r: SimulationReport): string[] {
       `${pct(
         stalled,
         sum(rows, (row) => row.releases),
-      )} of releases stalled: at this traffic the judge cannot decide them in time and says so (raise traffic, or decide by hand: cutover promote | cutover rollback).`,
+      )} of releases said, at some tick, that they were stalled: at this traffic the judge could not project a decision within maxInconclusiveSeconds (raise traffic, or decide by hand: cutover promote | cutover rollback).`,
     );
   return lines;
 }
