@@ -144,8 +144,10 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   errors: {
     name: 'errors',
     summary:
-      'v2 answers 10% of predictions with 503: the shadow replay of blue’s logged requests rolls it back before any user request',
-    script: [v2({ ERROR_RATE: '0.1' })],
+      'v2 answers 20% of predictions with 503: the shadow replay of blue’s logged requests rolls it back before any user request',
+    // 20%, not 10%: a tick and the provisioned event can each run a replay at once, and the model
+    // spaces its 503s evenly over all its requests, so two replays share them unevenly.
+    script: [v2({ ERROR_RATE: '0.2' })],
     expected: caughtByReplay,
     timeoutSeconds: 60,
   },
