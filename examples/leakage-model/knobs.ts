@@ -19,6 +19,11 @@ export interface Knobs {
   slowShare: number;
   /** Fraction of predictions answered with 503, spread evenly (see `EvenShare`). */
   errorRate: number;
+  /**
+   * Predictions answered normally before `errorRate` starts (a v2 that fails once warm): the
+   * smoke test's few probes pass, and only the step analysis sees the 503s.
+   */
+  errorsAfter: number;
   predictionShift: number;
   responseShape: 'v1' | 'v2';
   failStartup: boolean;
@@ -49,6 +54,7 @@ const KnobsEnv = z.object({
     .min(0, 'must be between 0 and 1')
     .max(1, 'must be between 0 and 1')
     .default(0),
+  ERROR_AFTER: z.coerce.number().int().min(0, 'must be 0 or more').default(0),
   PREDICTION_SHIFT: z.coerce.number().min(-1).max(1).default(0),
   RESPONSE_SHAPE: z.enum(['v1', 'v2']).default('v1'),
   FAIL_STARTUP: flag.default(false),
@@ -82,6 +88,7 @@ export function readKnobs(env: Record<string, string | undefined>): Knobs {
     extraLatencyMs: e.EXTRA_LATENCY_MS,
     slowShare: e.SLOW_SHARE,
     errorRate: e.ERROR_RATE,
+    errorsAfter: e.ERROR_AFTER,
     predictionShift: e.PREDICTION_SHIFT,
     responseShape: e.RESPONSE_SHAPE,
     failStartup: e.FAIL_STARTUP,

@@ -63,6 +63,7 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
   const log = logger(options.writeLine ?? ((l) => process.stdout.write(l + '\n')), now);
   const sleep = options.sleep ?? timerSleep;
   const errors = new EvenShare(knobs.errorRate);
+  let predictions = 0;
   const slowed = new EvenShare(knobs.slowShare);
   const metrics =
     options.metrics ??
@@ -113,7 +114,7 @@ export function createModelServer(knobs: Knobs, options: ModelServerOptions = {}
       return sendJson(res, 400, { error: 'invalid features', issues: parsed.issues });
     }
     if (knobs.extraLatencyMs > 0 && slowed.next()) await sleep(knobs.extraLatencyMs);
-    if (errors.next()) {
+    if (predictions++ >= knobs.errorsAfter && errors.next()) {
       log('ERROR', 'prediction failed (injected by ERROR_RATE)', common);
       const failure = { error: 'model temporarily unavailable' };
       keep(req, parsed.features, 503, failure, started);

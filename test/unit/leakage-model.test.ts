@@ -114,6 +114,13 @@ describe('leakage model', () => {
     expect((await fetch(`${failed.base}/healthz`)).status).toBe(200);
   });
 
+  it('ERROR_AFTER answers that many predictions normally before ERROR_RATE starts', async () => {
+    const m = await start({ ERROR_RATE: '0.5', ERROR_AFTER: '3' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await m.predict()).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 503, 200, 503]);
+  });
+
   it('PREDICTION_SHIFT moves the score and clamps it to [0, 1]', async () => {
     const base = (await (await start()).predict()).json.leakage_probability as number;
     const up = await (await start({ PREDICTION_SHIFT: '0.2' })).predict();
