@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,6 +10,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one on a 2-core CI machine, where the
+    // e2e files (mostly waiting on their stacks' wall clock) then hold the whole run up.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: 'test-results.json' }]]
       : ['default'],

@@ -1,7 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { RevisionsClient, ServicesClient } from '@google-cloud/run';
 import { DeployFailedError, PermanentError } from '../../errors.js';
-import { mergeRecord } from '../../schemas/record-codec.js';
 import type {
   DeployRevision,
   RevisionInfo,
