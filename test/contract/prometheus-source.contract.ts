@@ -81,13 +81,14 @@ export function prometheusSourceContract(
       const m = await source.distributions(SERVICE, CONTRACT_REVISION, { start, end });
       const shown = JSON.stringify(m);
       // increase() extrapolates to the window's edges; over a window of a few seconds at a 1 s
-      // scrape interval that is up to ~25% (over the minutes of a real step it is a few percent).
+      // scrape interval that is up to ~50% (a real Prometheus gave 130 for 101 sent; over the
+      // minutes of a real step it is a few percent). Requests and 5xx scale by the same factor.
       expect(m.requests.kind, shown).toBe('value');
       if (m.requests.kind !== 'value') return;
       expect(m.requests.value.requests).toBeGreaterThanOrEqual(95);
-      expect(m.requests.value.requests).toBeLessThanOrEqual(126);
+      expect(m.requests.value.requests).toBeLessThanOrEqual(150);
       expect(m.requests.value.errors5xx).toBeGreaterThanOrEqual(9);
-      expect(m.requests.value.errors5xx).toBeLessThanOrEqual(15);
+      expect(m.requests.value.errors5xx).toBeLessThanOrEqual(18);
       expect(m.latencyMs.kind).toBe('value');
       if (m.latencyMs.kind === 'value') {
         expect(m.latencyMs.value.layout).toMatchObject({ kind: 'explicit' });
@@ -98,7 +99,7 @@ export function prometheusSourceContract(
       expect(m.prediction.kind).toBe('value');
       if (m.prediction.kind === 'value') {
         expect(m.prediction.value.count).toBeGreaterThanOrEqual(85);
-        expect(m.prediction.value.count).toBeLessThanOrEqual(115);
+        expect(m.prediction.value.count).toBeLessThanOrEqual(140);
         expect(m.prediction.value.mean).toBeGreaterThan(0);
         expect(m.prediction.value.mean).toBeLessThan(1);
         // One input, one score: no spread.
