@@ -9,6 +9,9 @@ import { lookAlpha } from './stats/index.js';
 
 export { judgeErrorRate, judgeP95, judgePredictionDrift };
 
+/** The share of each side's α given to the always-valid mixture test; the rest is spent per look. */
+export const ALWAYS_SHARE = 0.5;
+
 /**
  * Which look at the step this is, per side. Looks are the minutes of evidence (one tick each):
  * `fail` counts from the first minute of evidence, `pass` from the first look at which a pass
@@ -25,11 +28,17 @@ export interface Looks {
  *
  * Each check is a pair of one-sided tests (checks/*.ts): fail only on evidence that green is
  * beyond the limit, pass only on evidence that green is short of the clearly-bad margin, else
- * inconclusive. The k-th look spends α/(k(k + 1)) of the configured failAlpha / passAlpha
- * (stats/looks.ts), so looking every minute keeps the chance of a wrong fail (green at the
- * limit) below failAlpha per check over the release (fail looks count across steps), and of a
- * wrong pass (green clearly bad) below passAlpha per check and step — below promoteAlpha at the
- * last step, whose pass promotes.
+ * inconclusive. Each side's α is spent twice over, half each (ALWAYS_SHARE):
+ * - the exact test (Clopper–Pearson, Welch t) at the k-th look's α/(k(k + 1)) of its half
+ *   (stats/looks.ts): sharp on the first looks, where a gross regression or a busy service
+ *   decides;
+ * - a mixture test martingale (stats/mixture.ts), valid at every look with no look count: it
+ *   takes over in long steps (a quiet service, a release near a limit), where the per-look share
+ *   has become tiny.
+ * A side crosses when either does, so (union bound) looking every minute keeps the chance of a
+ * wrong fail (green at the limit) below failAlpha per check over the release, and of a wrong
+ * pass (green clearly bad) below passAlpha per check and step — below promoteAlpha at the last
+ * step, whose pass promotes.
  *
  * `compareWithBlue: false` (the 100 % step when blue served nothing to compare with): the
  * latency and drift checks are reported but do not block; the step is judged on the 5xx rate.
@@ -48,9 +57,11 @@ export function judgeStep(input: {
   lastStep?: boolean;
 }): Verdict {
   const { blue, green, thresholds: t } = input;
+  const passAlpha = input.lastStep ? t.promoteAlpha : t.passAlpha;
   const alpha: LookAlphas = {
-    fail: lookAlpha(t.failAlpha, input.looks.fail),
-    pass: lookAlpha(input.lastStep ? t.promoteAlpha : t.passAlpha, input.looks.pass),
+    fail: lookAlpha(t.failAlpha * (1 - ALWAYS_SHARE), input.looks.fail),
+    pass: lookAlpha(passAlpha * (1 - ALWAYS_SHARE), input.looks.pass),
+    always: { fail: t.failAlpha * ALWAYS_SHARE, pass: passAlpha * ALWAYS_SHARE },
   };
   const relative = input.compareWithBlue ?? true;
   const nonBlocking = (c: CheckResult): CheckResult =>

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { judgeStep } from '../../shared/domain/analysis.js';
+import {
+  judgeErrorRate,
+  judgeP95,
+  judgePredictionDrift,
+  judgeStep,
+} from '../../shared/domain/analysis.js';
 import {
   measured,
   noData,
@@ -7,11 +12,11 @@ import {
   type RevisionMetrics,
 } from '../../shared/domain/measurement.js';
 import { Thresholds } from '../../shared/schemas/config.js';
-import type { CheckResult } from '../../shared/schemas/release.js';
 
 // Every expected bound below was computed independently with scipy 1.17 (beta.ppf, binom.ppf,
-// t.ppf). Defaults: failAlpha 0.005, passAlpha 0.1, so look 1 spends α/2: 0.0025 to fail, 0.05 to
-// pass; drift splits a look's α between its two edges (0.00125 / 0.025).
+// t.ppf) or, for the mixture evidence, with the formula in plain Python. The check tables run
+// each check's exact side at 0.0025 to fail and 0.05 to pass (drift splits a look's α between
+// its two edges: 0.00125 / 0.025); judgeStep's split of the configured alphas is tested last.
 const t = Thresholds.parse({});
 const WINDOW = { start: new Date('2026-03-01T10:00:00Z'), end: new Date('2026-03-01T10:05:00Z') };
 
@@ -29,16 +34,15 @@ function side(over: Partial<RevisionMetrics> = {}): RevisionMetrics {
   };
 }
 
-function check(name: CheckResult['check'], green: Partial<RevisionMetrics>, blue = side()) {
-  const v = judgeStep({
-    blue,
-    green: side(green),
-    thresholds: t,
-    window: WINDOW,
-    now: WINDOW.end,
-    looks: { fail: 1, pass: 1 },
-  });
-  return v.checks.find((c) => c.check === name)!;
+const EXACT = { fail: 0.0025, pass: 0.05 };
+const JUDGES = {
+  'error-rate': judgeErrorRate,
+  'p95-latency': judgeP95,
+  'prediction-drift': judgePredictionDrift,
+} as const;
+
+function check(name: keyof typeof JUDGES, green: Partial<RevisionMetrics>, blue = side()) {
+  return JUDGES[name](blue, side(green), t, EXACT);
 }
 
 const traffic = (requests: number, errors5xx: number) => ({
@@ -146,18 +150,6 @@ describe('5xx rate: exact (Clopper–Pearson) bounds against 2% (fail), 3% (pass
     expect(check('error-rate', traffic(99, 0)).boundary).toBe(
       'pass: upper bound 2.98% < clearly bad 3.00%',
     );
-  });
-
-  it('spends less α on a later look: 34 of 1000 no longer fails at look 10', () => {
-    const v = judgeStep({
-      blue: side(),
-      green: side(traffic(1000, 34)),
-      thresholds: t,
-      window: WINDOW,
-      now: WINDOW.end,
-      looks: { fail: 10, pass: 1 },
-    });
-    expect(v.checks[0]!.outcome).toBe('inconclusive');
   });
 });
 
@@ -268,7 +260,7 @@ describe('the overall verdict', () => {
     expect(judge(side(traffic(1000, 21))).outcome).toBe('inconclusive');
   });
   it('fails when any check fails, critical when that one is', () => {
-    const v = judge(side(traffic(1000, 106)));
+    const v = judge(side(traffic(1000, 130)));
     expect([v.outcome, v.critical]).toEqual(['fail', true]);
   });
   it('at 100% without a blue baseline: latency and drift do not block; 5xx decides', () => {
@@ -283,26 +275,57 @@ describe('the overall verdict', () => {
   });
 });
 
-describe('the last step passes at promoteAlpha', () => {
-  // 0 of 100 green requests fail: upper 1 − α^(1/100). Look 1 spends α/2.
-  const judge = (lastStep: boolean) =>
+describe('judgeStep: each α half per look, half always-valid', () => {
+  // failAlpha 0.005 → exact 0.0025/(k(k + 1)), mixture 0.0025 (crosses at ln M ≥ ln 400);
+  // passAlpha 0.1 → exact 0.05/(k(k + 1)), mixture 0.05 (ln 20); promoteAlpha 0.01 → 0.005 each.
+  const judge = (green: RevisionMetrics, looks: { fail: number; pass: number }, lastStep = false) =>
     judgeStep({
       blue: side(),
-      green: side(traffic(100, 0)),
+      green,
       thresholds: t,
       window: WINDOW,
       now: WINDOW.end,
-      looks: { fail: 1, pass: 1 },
+      looks,
       lastStep,
     }).checks[0]!;
 
-  it('before the last step: passAlpha 0.1 → upper 2.95% < 3%: pass', () => {
-    expect(judge(false).outcome).toBe('pass');
-    expect(judge(false).interval?.upper).toBeCloseTo(0.029513049607039932, 9);
+  it('look 1, 34 of 1000: exact lower 1.9176% at 0.00125 ≤ 2%, evidence ×16.5 < 400: inconclusive', () => {
+    const c = judge(side(traffic(1000, 34)), { fail: 1, pass: 1 });
+    expect(c.outcome).toBe('inconclusive');
+    expect(c.interval?.lower).toBeCloseTo(0.019176476400383457, 9);
   });
 
-  it('at the last step: promoteAlpha 0.01 → upper 5.16% ≥ 3%: inconclusive', () => {
-    expect(judge(true).outcome).toBe('inconclusive');
-    expect(judge(true).interval?.upper).toBeCloseTo(0.05160402962410404, 9);
+  it('look 1, 40 of 1000: exact lower 2.3738% at 0.00125 > 2%: fail on the exact bound', () => {
+    const c = judge(side(traffic(1000, 40)), { fail: 1, pass: 1 });
+    expect(c.outcome).toBe('fail');
+    expect(c.interval?.lower).toBeCloseTo(0.023738484800610183, 9);
+    expect(c.boundary).toBe('fail: lower bound 2.37% > limit 2.00%');
+  });
+
+  it('look 30, 40 of 1000: exact lower 1.7662% (at 0.0025/930) misses, evidence ×461 ≥ 400 fails', () => {
+    const c = judge(side(traffic(1000, 40)), { fail: 30, pass: 1 });
+    expect(c.outcome).toBe('fail');
+    expect(c.interval?.lower).toBeCloseTo(0.01766234028482392, 9);
+    expect(c.boundary).toBe(
+      'fail: always-valid evidence ×461 ≥ 400 (1/α 0.0025) against p ≤ 2.00%',
+    );
+  });
+
+  it('pass look 10, 0 of 200: exact upper 3.775% misses 3%, evidence ×69.9 ≥ 20 passes', () => {
+    const c = judge(side(traffic(200, 0)), { fail: 10, pass: 10 });
+    expect(c.outcome).toBe('pass');
+    expect(c.boundary).toBe('pass: always-valid evidence ×69.9 ≥ 20 (1/α 0.05) against p ≥ 3.00%');
+  });
+
+  it('before the last step, 0 of 100: exact upper 1 − 0.025^(1/100) = 3.62%, evidence ×6.6: inconclusive', () => {
+    const c = judge(side(traffic(100, 0)), { fail: 1, pass: 1 });
+    expect(c.outcome).toBe('inconclusive');
+    expect(c.interval?.upper).toBeCloseTo(0.03621669264517646, 9);
+  });
+
+  it('at the last step (promoteAlpha), 0 of 100: upper 1 − 0.0025^(1/100) = 5.82%: inconclusive', () => {
+    const c = judge(side(traffic(100, 0)), { fail: 1, pass: 1 }, true);
+    expect(c.outcome).toBe('inconclusive');
+    expect(c.interval?.upper).toBeCloseTo(0.05815507911697247, 9);
   });
 });

@@ -392,7 +392,8 @@ describe('cutover explain: malformed input exits 2 and names the field', () => {
   });
 });
 
-describe('cutover explain as a process', () => {
+// Each test starts tsx: on a loaded 2-core machine compiling the CLI alone can take most of 30 s.
+describe('cutover explain as a process', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'cutover-explain-'));
   const write = (name: string, text: string) => {
     const file = join(dir, name);

@@ -176,40 +176,53 @@ describe('leakage model', () => {
     expect(() => readKnobs({ FAIL_STARTUP: 'maybe' })).toThrow(/FAIL_STARTUP/);
   });
 
-  it('as a process: listens on PORT, and FAIL_STARTUP exits before listening', async () => {
-    const failing = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-      env: { ...process.env, FAIL_STARTUP: 'true', PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(failing);
-    let stderr = '';
-    failing.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    expect(await exitOf(failing)).toBe(1);
-    expect(stderr).toContain('FAIL_STARTUP');
-  });
+  it(
+    'as a process: listens on PORT, and FAIL_STARTUP exits before listening',
+    { timeout: 120_000 },
+    async () => {
+      const failing = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+        env: { ...process.env, FAIL_STARTUP: 'true', PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(failing);
+      let stderr = '';
+      failing.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      expect(await exitOf(failing)).toBe(1);
+      expect(stderr).toContain('FAIL_STARTUP');
+    },
+  );
 
-  it('as a process: exits when the CUTOVER_PARENT_PID process disappears', async () => {
-    const parent = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
-      stdio: 'ignore',
-    });
-    children.push(parent);
-    const model = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CUTOVER_PARENT_PID: String(parent.pid) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(model);
-    const listening = new Promise<Record<string, unknown>>((resolve) =>
-      model.stdout.on('data', (d: Buffer) => {
-        const line = d
-          .toString()
-          .split('\n')
-          .find((l) => l.includes('"listening"'));
-        if (line) resolve(JSON.parse(line));
-      }),
-    );
-    expect(await listening).toMatchObject({ severity: 'INFO', message: 'listening' });
-    const exited = exitOf(model);
-    parent.kill('SIGKILL');
-    expect(await exited).toBe(0);
-  });
+  it(
+    'as a process: exits when the CUTOVER_PARENT_PID process disappears',
+    { timeout: 120_000 },
+    async () => {
+      const parent = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+        stdio: 'ignore',
+      });
+      children.push(parent);
+      const model = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          CUTOVER_PARENT_PID: String(parent.pid),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(model);
+      const listening = new Promise<Record<string, unknown>>((resolve) =>
+        model.stdout.on('data', (d: Buffer) => {
+          const line = d
+            .toString()
+            .split('\n')
+            .find((l) => l.includes('"listening"'));
+          if (line) resolve(JSON.parse(line));
+        }),
+      );
+      expect(await listening).toMatchObject({ severity: 'INFO', message: 'listening' });
+      const exited = exitOf(model);
+      parent.kill('SIGKILL');
+      expect(await exited).toBe(0);
+    },
+  );
 });

@@ -3,6 +3,9 @@ import {
   binomialAtLeast,
   binomialAtMost,
   contrastBounds,
+  crosses,
+  meanEvidence,
+  proportionEvidence,
   lookAlpha,
   meanBounds,
   mergeMoments,
@@ -87,5 +90,75 @@ describe('alpha spending over looks', () => {
     for (let k = 1; k <= 100_000; k++) sum += lookAlpha(0.01, k);
     expect(sum).toBeLessThan(0.01);
     expect(sum).toBeGreaterThan(0.00999);
+  });
+});
+
+// ln M of the mixtures (stats/mixture.ts), each computed independently from the formula in plain
+// Python: the mean of the likelihood ratios of the alternatives at log-odds ±{0.15, 0.3, 0.5, 0.9,
+// 1.6, 2.3} from p0 (binomial) or at {0.15, 0.3, 0.5, 1, 2} × scale (Gaussian).
+describe('always-valid mixture evidence', () => {
+  it.each([
+    // x, n, p0, side, ln M
+    [0, 100, 0.03, 'below', 1.8901876808868565],
+    [0, 200, 0.03, 'below', 4.247509324030644],
+    [10, 1000, 0.03, 'below', 7.662460244543717],
+    [20, 1000, 0.03, 'below', 1.032273658709273],
+    [34, 1000, 0.02, 'above', 2.8011673910906705],
+    [40, 1000, 0.02, 'above', 6.13339084736473],
+    [5, 5, 0.08, 'above', 7.1200137575578815],
+    [23.25, 500, 0.05, 'below', -1.18745605181594],
+    [2.5, 120, 0.05, 'above', -1.9025405352146283],
+  ] as const)('binomial: %d of %d against %d (%s): ln M = %d', (x, n, p0, side, ln) => {
+    expect(proportionEvidence(x, n, p0, side)).toBeCloseTo(ln, 10);
+  });
+
+  it('has no evidence without trials, and none toward an impossible side', () => {
+    expect(proportionEvidence(0, 0, 0.02, 'above')).toBe(0);
+    expect(proportionEvidence(3, 10, 1, 'above')).toBe(-Infinity);
+    expect(proportionEvidence(0, 10, 0, 'below')).toBe(-Infinity);
+  });
+
+  it.each([
+    // estimate, se, scale, side, ln M
+    [0.02, 0.01, 0.06, 'above', 1.1481567955706469],
+    [-0.05, 0.02, 0.075, 'below', 2.115512537253844],
+    [0, 0.01, 0.06, 'above', -1.7418447699164163],
+  ] as const)('Gaussian: ĉ %d, se %d, scale %d (%s): ln M = %d', (est, se, scale, side, ln) => {
+    expect(meanEvidence(est, se, scale, side)).toBeCloseTo(ln, 10);
+  });
+
+  it('crosses at ln(1/α)', () => {
+    expect(crosses(Math.log(20), 0.05)).toBe(true);
+    expect(crosses(Math.log(19.99), 0.05)).toBe(false);
+    expect(crosses(100, 0)).toBe(false);
+  });
+
+  it('is valid at every look (Ville): Bernoulli(p0) streams ever crossing stay below α', () => {
+    // 200 streams of 2000 trials exactly at the boundary, looked at after every trial: the share
+    // that EVER reaches ln(1/α) must be ≤ α (plus Monte Carlo room). A per-trial fixed-α test
+    // would cross in most of them.
+    let seed = 12345;
+    const uniform = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const alpha = 0.05;
+    const streams = 200;
+    const check = (p0: number, side: 'above' | 'below') => {
+      let crossed = 0;
+      for (let s = 0; s < streams; s++) {
+        let x = 0;
+        for (let n = 1; n <= 2000; n++) {
+          if (uniform() < p0) x += 1;
+          if (crosses(proportionEvidence(x, n, p0, side), alpha)) {
+            crossed += 1;
+            break;
+          }
+        }
+      }
+      return crossed / streams;
+    };
+    expect(check(0.05, 'above')).toBeLessThanOrEqual(alpha + 0.02);
+    expect(check(0.03, 'below')).toBeLessThanOrEqual(alpha + 0.02);
   });
 });

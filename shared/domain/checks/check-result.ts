@@ -1,12 +1,37 @@
 import type { CheckResult } from '../../schemas/release.js';
 
 /**
- * The alphas one look may spend (stats/looks.ts): `fail` bounds the chance that a green at the
- * limit fails this step, `pass` the chance that a clearly bad green passes it.
+ * The alphas of one look, per side: `fail` bounds the chance that a green at the limit fails,
+ * `pass` the chance that a clearly bad green passes. Each side crosses when either of two tests
+ * does: the exact test at this look's share of its α (stats/looks.ts), or the always-valid
+ * mixture test (stats/mixture.ts) at `always`, a fixed share valid over every look. By the union
+ * bound the chance of a wrong crossing is at most the sum. `always` absent: the exact tests only.
  */
 export interface LookAlphas {
   fail: number;
   pass: number;
+  always?: { fail: number; pass: number };
+}
+
+/** How a side crossed, for the reader: the exact bound, the mixture's evidence, or not at all. */
+export function crossing(
+  exact: boolean,
+  evidence: number,
+  alpha: number | undefined,
+): { crossed: boolean; by: string | null } {
+  if (exact) return { crossed: true, by: null };
+  if (alpha !== undefined && alpha > 0 && evidence >= Math.log(1 / alpha))
+    return {
+      crossed: true,
+      by: `always-valid evidence ${evidenceText(evidence)} ≥ ${count(1 / alpha)} (1/α ${num(alpha)})`,
+    };
+  return { crossed: false, by: null };
+}
+
+/** e^ln M, readable: "×12.3", or "×1.2e+7". */
+export function evidenceText(logEvidence: number): string {
+  const m = Math.exp(logEvidence);
+  return `×${m >= 1e6 ? m.toExponential(1) : decimals.format(Math.round(m * 10) / 10)}`;
 }
 
 export type CheckBase = Pick<CheckResult, 'check' | 'limit' | 'baseline'>;

@@ -1,10 +1,11 @@
 import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import type { Moments, RevisionMetrics } from '../measurement.js';
-import { contrastBounds } from '../stats/index.js';
+import { contrastBounds, meanEvidence, type Bounds } from '../stats/index.js';
 import {
   conf,
   count,
+  crossing,
   needed,
   num,
   pct,
@@ -19,6 +20,8 @@ import {
  * blue's sampling error is in every bound; the two edges split each look's α.
  * - fail: green is outside μb ± maxPredictionDrift·|μb| (a contrast clears 0 at 1 − α_fail/2).
  * - pass: green is inside μb ± clearlyBad.predictionDrift·|μb| (both contrasts at 1 − α_pass/2).
+ * Each contrast clears 0 by its t bound at this look's α, or by the always-valid Gaussian mixture
+ * (stats/mixture.ts) at half the `always` α, with alternatives scaled to the band's half-width.
  * Needs minPredictions on each side. A blue mean of exactly 0 has no relative change: the band
  * is then absolute, ±r (so scores near 0 are still judged).
  */
@@ -76,18 +79,35 @@ export function judgePredictionDrift(
     mb === 0 ? `absolute change ${num(distance)}` : `change ${signed(distance / Math.abs(mb))}`;
   const means = `mean prediction ${num(g.value.mean)} vs blue ${num(mb)} (${change}) over ${count(samples)} / ${count(b.value.count)} predictions`;
   const allowed = (r: number) => (mb === 0 ? `±${num(r)}` : `±${pct(r)}`);
-  if (fail.high.lower > 0 || fail.low.upper < 0)
+  const failScale = band(mb, t.maxPredictionDrift);
+  const passScale = band(mb, t.clearlyBad.predictionDrift);
+  const half = (a: number | undefined) => (a === undefined ? undefined : a / 2);
+  const clears = (b: Bounds, side: 'above' | 'below', scale: number, a: number | undefined) =>
+    crossing(
+      side === 'above' ? b.lower > 0 : b.upper < 0,
+      meanEvidence(b.estimate, b.se, scale, side),
+      half(a),
+    );
+  const failHigh = clears(fail.high, 'above', failScale, alpha.always?.fail);
+  const failLow = clears(fail.low, 'below', failScale, alpha.always?.fail);
+  if (failHigh.crossed || failLow.crossed) {
+    const by = failHigh.by ?? failLow.by;
     return result(base, 'fail', {
       ...fields,
-      boundary: `fail: outside blue ${allowed(t.maxPredictionDrift)} at ${conf(alpha.fail)}`,
-      reason: `${means}: drifted beyond ${allowed(t.maxPredictionDrift)} at ${conf(alpha.fail)}`,
+      boundary: `fail: outside blue ${allowed(t.maxPredictionDrift)} ${by ? `(${by})` : `at ${conf(alpha.fail)}`}`,
+      reason: `${means}: drifted beyond ${allowed(t.maxPredictionDrift)} at ${by ? 'always-valid' : conf(alpha.fail)} confidence`,
     });
-  if (pass.high.upper < 0 && pass.low.lower > 0)
+  }
+  const passHigh = clears(pass.high, 'below', passScale, alpha.always?.pass);
+  const passLow = clears(pass.low, 'above', passScale, alpha.always?.pass);
+  if (passHigh.crossed && passLow.crossed) {
+    const by = passHigh.by ?? passLow.by;
     return result(base, 'pass', {
       ...fields,
-      boundary: `pass: inside blue ${allowed(t.clearlyBad.predictionDrift)} at ${conf(alpha.pass)}`,
-      reason: `${means}: within the clearly-bad band ${allowed(t.clearlyBad.predictionDrift)} at ${conf(alpha.pass)}`,
+      boundary: `pass: inside blue ${allowed(t.clearlyBad.predictionDrift)} ${by ? `(${by})` : `at ${conf(alpha.pass)}`}`,
+      reason: `${means}: within the clearly-bad band ${allowed(t.clearlyBad.predictionDrift)} at ${by ? 'always-valid' : conf(alpha.pass)} confidence`,
     });
+  }
   return result(base, 'inconclusive', {
     ...fields,
     reason: `${means}: not yet beyond ${allowed(t.maxPredictionDrift)} nor inside ${allowed(t.clearlyBad.predictionDrift)}`,
@@ -99,13 +119,14 @@ export function judgePredictionDrift(
  * is μg − (lower edge). With μb = 0 the edges are ±r.
  */
 function edges(g: Moments, b: Moments, mb: number, r: number, a: number) {
-  const unavailable = { estimate: 0, lower: -Infinity, upper: Infinity };
+  const unavailable: Bounds = { estimate: 0, lower: -Infinity, upper: Infinity, se: 0 };
   if (mb === 0) {
     const d = contrastBounds(g, b, 1, a) ?? unavailable;
-    const shift = (by: number) => ({
+    const shift = (by: number): Bounds => ({
       estimate: d.estimate - by,
       lower: d.lower - by,
       upper: d.upper - by,
+      se: d.se,
     });
     return { high: shift(r), low: shift(-r) };
   }

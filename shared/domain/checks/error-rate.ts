@@ -1,10 +1,11 @@
 import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import type { RevisionMetrics } from '../measurement.js';
-import { proportionLower, proportionUpper } from '../stats/index.js';
+import { proportionEvidence, proportionLower, proportionUpper } from '../stats/index.js';
 import {
   conf,
   count,
+  crossing,
   needed,
   pct,
   projectedSample,
@@ -13,15 +14,15 @@ import {
 } from './check-result.js';
 
 /**
- * Green's 5xx rate p, from x 5xx in n green requests, as two one-sided exact (Clopper–Pearson)
- * tests:
- * - critical: the lower bound at 1 − α_fail is above max5xxRate × criticalMultiple. Allowed below
- *   minRequests: 5 failures in 5 requests is evidence on its own.
- * - fail: the lower bound is above max5xxRate (evidence p > limit).
- * - pass: n ≥ minRequests and the upper bound at 1 − α_pass is below clearlyBad.max5xxRate
- *   (evidence p is short of clearly bad).
+ * Green's 5xx rate p, from x 5xx in n green requests, as one-sided tests, each the exact
+ * (Clopper–Pearson) bound at this look's α or the always-valid binomial mixture (LookAlphas):
+ * - critical: evidence p > max5xxRate × criticalMultiple. Allowed below minRequests: 5 failures
+ *   in 5 requests is evidence on its own.
+ * - fail: evidence p > max5xxRate.
+ * - pass: n ≥ minRequests and evidence p < clearlyBad.max5xxRate (short of clearly bad).
  * - otherwise inconclusive. Blue's rate is shown, not used: the limit is absolute.
- * Bounds exactly at a boundary do not cross it.
+ * Bounds exactly at a boundary do not cross it. The mixture is exact here: requests are the
+ * Bernoulli trials it is a martingale over.
  */
 export function judgeErrorRate(
   blue: RevisionMetrics,
@@ -58,29 +59,38 @@ export function judgeErrorRate(
   };
   const rate = observed === null ? 'no requests' : `${pct(observed)} (${count(x)} of ${count(n)})`;
   const bounds = `${pct(lower)} ≤ p ≤ ${pct(upper)}`;
-  if (lower > critical)
+  const above = (p0: number) =>
+    crossing(lower > p0, proportionEvidence(x, n, p0, 'above'), alpha.always?.fail);
+  const aboveCritical = above(critical);
+  if (aboveCritical.crossed)
     return result(base, 'fail', {
       ...fields,
       critical: true,
-      boundary: `critical: lower bound ${pct(lower)} > ${pct(critical)} (${t.criticalMultiple} × ${pct(t.max5xxRate)})`,
-      reason: `5xx rate ${rate} is above ${pct(critical)} at ${conf(alpha.fail)}: critical`,
+      boundary: `critical: ${aboveCritical.by ?? `lower bound ${pct(lower)}`} > ${pct(critical)} (${t.criticalMultiple} × ${pct(t.max5xxRate)})`,
+      reason: `5xx rate ${rate} is above ${pct(critical)} at ${aboveCritical.by ? 'always-valid' : conf(alpha.fail)} confidence: critical`,
     });
-  if (lower > t.max5xxRate)
+  const aboveLimit = above(t.max5xxRate);
+  if (aboveLimit.crossed)
     return result(base, 'fail', {
       ...fields,
-      boundary: `fail: lower bound ${pct(lower)} > limit ${pct(t.max5xxRate)}`,
-      reason: `5xx rate ${rate} is above the limit ${pct(t.max5xxRate)} at ${conf(alpha.fail)} (${bounds})`,
+      boundary: aboveLimit.by
+        ? `fail: ${aboveLimit.by} against p ≤ ${pct(t.max5xxRate)}`
+        : `fail: lower bound ${pct(lower)} > limit ${pct(t.max5xxRate)}`,
+      reason: `5xx rate ${rate} is above the limit ${pct(t.max5xxRate)} at ${aboveLimit.by ? 'always-valid' : conf(alpha.fail)} confidence (${bounds})`,
     });
   if (n < t.minRequests)
     return result(base, 'inconclusive', {
       ...fields,
       reason: `only ${count(n)} green requests; the 5xx rate is judged from ${count(t.minRequests)}`,
     });
-  if (upper < bad)
+  const below = crossing(upper < bad, proportionEvidence(x, n, bad, 'below'), alpha.always?.pass);
+  if (below.crossed)
     return result(base, 'pass', {
       ...fields,
-      boundary: `pass: upper bound ${pct(upper)} < clearly bad ${pct(bad)}`,
-      reason: `5xx rate ${rate} is below ${pct(bad)} at ${conf(alpha.pass)} (${bounds})`,
+      boundary: below.by
+        ? `pass: ${below.by} against p ≥ ${pct(bad)}`
+        : `pass: upper bound ${pct(upper)} < clearly bad ${pct(bad)}`,
+      reason: `5xx rate ${rate} is below ${pct(bad)} at ${below.by ? 'always-valid' : conf(alpha.pass)} confidence (${bounds})`,
     });
   return result(base, 'inconclusive', {
     ...fields,

@@ -2,10 +2,11 @@ import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import { countAbove, quantile, totalCount } from '../histogram.js';
 import type { RevisionMetrics } from '../measurement.js';
-import { proportionLower, proportionUpper } from '../stats/index.js';
+import { proportionEvidence, proportionLower, proportionUpper } from '../stats/index.js';
 import {
   conf,
   count,
+  crossing,
   ms,
   needed,
   pct,
@@ -33,7 +34,8 @@ const TAIL = 0.05;
  * at T — c·f_g(T) = f_b(ξb) · c·ξb/(c·ξb + slack) ≤ f_b(ξb), so the share's variance is at most
  * q(1 − q)(1/n_g + 1/n_b): a binomial test at the effective sample n = n_g·n_b / (n_g + n_b).
  * The bounds are exact Clopper–Pearson bounds at that n (green's share × n "successes"), so they
- * stay conservative at small samples; the assumption is that a change near the boundary moves
+ * stay conservative at small samples, and the always-valid side is the binomial mixture at the
+ * same (n, share × n) (stats/mixture.ts); the assumption is that a change near the boundary moves
  * green's density at T with its p95 (true for scaled and tail-scaled latencies), not that it is
  * normal. (Order-statistic bounds on ξb with the α split in two, the earlier construction, are
  * valid without it but need ~3× the requests for the same answer at a 10 % step.)
@@ -95,17 +97,31 @@ export function judgeP95(
     ),
   };
   const p95s = `green p95 ${ms(observed ?? 0)} vs blue ${ms(blueP95)} over ${count(ng)} / ${count(nb)} requests (effective ${count(n)})`;
-  if (lower > TAIL)
+  const fail = crossing(
+    lower > TAIL,
+    proportionEvidence(sf * n, n, TAIL, 'above'),
+    alpha.always?.fail,
+  );
+  if (fail.crossed)
     return result(base, 'fail', {
       ...fields,
-      boundary: `fail: share of green above ${ms(failAt)} ≥ ${pct(lower)} > 5%`,
-      reason: `${p95s}: more than 5% of green is above ${ms(failAt)} (blue p95 × ${1 + t.p95Tolerance} + ${ms(t.p95SlackMs)}) at ${conf(alpha.fail)}`,
+      boundary: fail.by
+        ? `fail: share of green above ${ms(failAt)} ${pct(sf)}, ${fail.by} against ≤ 5%`
+        : `fail: share of green above ${ms(failAt)} ≥ ${pct(lower)} > 5%`,
+      reason: `${p95s}: more than 5% of green is above ${ms(failAt)} (blue p95 × ${1 + t.p95Tolerance} + ${ms(t.p95SlackMs)}) at ${fail.by ? 'always-valid' : conf(alpha.fail)} confidence`,
     });
-  if (upper < TAIL)
+  const pass = crossing(
+    upper < TAIL,
+    proportionEvidence(sp * n, n, TAIL, 'below'),
+    alpha.always?.pass,
+  );
+  if (pass.crossed)
     return result(base, 'pass', {
       ...fields,
-      boundary: `pass: share of green above ${ms(passAt)} ≤ ${pct(upper)} < 5%`,
-      reason: `${p95s}: less than 5% of green is above ${ms(passAt)} (clearly bad: blue p95 × ${1 + t.clearlyBad.p95Increase} + ${ms(t.p95SlackMs)}) at ${conf(alpha.pass)}`,
+      boundary: pass.by
+        ? `pass: share of green above ${ms(passAt)} ${pct(sp)}, ${pass.by} against ≥ 5%`
+        : `pass: share of green above ${ms(passAt)} ≤ ${pct(upper)} < 5%`,
+      reason: `${p95s}: less than 5% of green is above ${ms(passAt)} (clearly bad: blue p95 × ${1 + t.clearlyBad.p95Increase} + ${ms(t.p95SlackMs)}) at ${pass.by ? 'always-valid' : conf(alpha.pass)} confidence`,
     });
   return result(base, 'inconclusive', {
     ...fields,

@@ -10,3 +10,4 @@ export {
 } from './mean.js';
 export { quantileRankBounds } from './quantile-rank.js';
 export { lookAlpha } from './looks.js';
+export { crosses, meanEvidence, proportionEvidence } from './mixture.js';

@@ -45,6 +45,8 @@ export interface Bounds {
   lower: number;
   /** One-sided upper bound at 1 − α. */
   upper: number;
+  /** The estimate's standard error (0 when every value is the same). */
+  se: number;
 }
 
 /**
@@ -68,12 +70,12 @@ export function contrastBounds(
   const tb = useB ? (k * k * vb) / nb : 0;
   const estimate = a.mean - (useB ? k * b.mean : 0);
   const se = Math.sqrt(ta + tb);
-  if (se === 0) return { estimate, lower: estimate, upper: estimate };
+  if (se === 0) return { estimate, lower: estimate, upper: estimate, se };
   const df = useB
     ? (ta + tb) ** 2 / (ta ** 2 / (a.count - 1) + (tb > 0 ? tb ** 2 / (nb - 1) : 0))
     : a.count - 1;
   const t = tQuantile(1 - alpha, df);
-  return { estimate, lower: estimate - t * se, upper: estimate + t * se };
+  return { estimate, lower: estimate - t * se, upper: estimate + t * se, se };
 }
 
 /** One-sided t bounds on one mean. */
