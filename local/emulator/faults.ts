@@ -12,6 +12,8 @@ export interface Fault {
    * (two writers' re-reads after both writes) without depending on timing.
    */
   hold?: Promise<unknown>;
+  /** Called when a call takes this fault (before its delay or hold): the test knows it is waiting. */
+  arrived?: () => void;
   times: number;
   /**
    * `after`: the call is carried out (a write lands) and then answered with `code`, as when a
@@ -66,6 +68,7 @@ export class Faults {
   /** The part of a fault that acts before the call: its delay, and its error unless `after`. */
   static async before(fault: Fault | null): Promise<void> {
     if (!fault) return;
+    fault.arrived?.();
     if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault.hold) await fault.hold;
     if (fault.when !== 'after') Faults.fail(fault);

@@ -18,8 +18,13 @@ export interface TemplateState {
 /**
  * The revision a template change (a `terraform apply` of cpu, memory, env, scaling…) made, when
  * there is one to release: the service's latest created revision is ready, serves 0 % and is
- * neither the stable nor the last release's candidate, and no release is active. Traffic is
- * pinned to named revisions, so such a revision would never serve by itself.
+ * neither the stable nor the last release's candidate, no release is active, and the stable
+ * serves. Traffic is pinned to named revisions, so such a revision would never serve by itself.
+ *
+ * A stable that serves nothing means the record is ahead of the traffic: a container rollback's
+ * deploy landed with its record (the new stable under the name cutover asked for), and the write
+ * that names the revision as Cloud Run named it and moves the traffic onto it is still to come.
+ * The revision that deploy made is cutover's own, not a template change.
  *
  * Distinct from the out-of-band rule (a revision cutover did not create TAKING traffic ends the
  * active release): this one only ever sees a revision at 0 %, and only between releases.
@@ -28,6 +33,8 @@ export function templateRevision(record: ServiceRecord, service: TemplateState):
   const created = service.latestCreatedRevision;
   if (!created || created !== service.latestReadyRevision) return null;
   if (activeRelease(record)) return null;
+  if (!service.traffic.some((t) => t.revision === record.stable.revision && t.percent > 0))
+    return null;
   const known = [record.stable.revision, record.release?.candidate.revision];
   if (known.includes(created)) return null;
   const serving = service.traffic

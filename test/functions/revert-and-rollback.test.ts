@@ -29,6 +29,13 @@ const tick = () =>
     slot: new Date(Date.UTC(2026, 0, 1, 0, ++ticks)).toISOString(),
   });
 
+/** A promise and the function that settles it. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
 /** The candidate of the release `shifting()` started: terraform's policies name a revision. */
 let candidateRevision = '';
 
@@ -324,6 +331,82 @@ describe('rollback requests', () => {
       /does not know which image .* roll back with mode traffic/,
     );
   });
+
+  it.each<[string, () => Promise<unknown>]>([
+    ['a tick', () => tick()],
+    ['another writer', () => Promise.resolve(h.emulator.run.touch(SERVICE))],
+  ])(
+    '%s between a container rollback’s deploy and the write naming its revision: 100% on the redeployed image, no template release',
+    async (_name, between) => {
+      h = await Harness.start();
+      const { blue, green } = await shifting();
+      h.seed(blue);
+      h.seed(green);
+      await tick();
+      h.seed(green);
+      await tick();
+      expect((await h.view()).record?.release?.phase).toBe('promoted');
+      // v3 at its first step, as in the demo's container scenario.
+      await deliver('provisionGreen', 'gcr', {
+        action: 'INSERT',
+        digest: `${REPO}@${digestOf(3)}`,
+        tag: `${REPO}:3.0.0`,
+      });
+      h.seed((await h.view()).record!.release!.candidate.revision, { requests: 5 });
+      await tick();
+      expect((await h.view()).record?.release?.phase).toBe('shifting');
+
+      // The deploy of v1 lands with its record (rolled back, the new stable named as cutover asked
+      // for it); the write after it (the revision as Cloud Run named it, the traffic onto it) waits
+      // until `between` has run.
+      const write = gate();
+      const waiting = gate();
+      const stop = h.emulator.run.onChange((snapshot) => {
+        const created = snapshot.service.latest_created_revision ?? '';
+        const revision = h.emulator.run.listRevisions(SERVICE).find((r) => r.name === created);
+        if (!revision?.containers?.[0]?.image?.endsWith(digestOf(1))) return;
+        stop();
+        h.emulator.faults.inject('google.cloud.run.v2.Services/UpdateService', {
+          times: 1,
+          hold: write.promise,
+          arrived: waiting.open,
+        });
+      });
+      const rolling = deliver('rollback', 'cutover-rollback-requests', {
+        service: SERVICE,
+        mode: 'container',
+        reason: 'bad model',
+        requestedBy: 'ana',
+      });
+      await waiting.promise;
+      const before = h.eventTypes().length;
+      await between();
+      write.open();
+      expect(await rolling).toBe(204);
+
+      const view = await h.view();
+      const restored = view.record!.stable;
+      const revisions = h.emulator.run.listRevisions(SERVICE);
+      expect(restored.image).toBe(`${REPO}@${digestOf(1)}`);
+      expect(revisions.map((r) => r.name.split('/').pop())).toContain(restored.revision);
+      expect(await h.split()).toEqual({ [restored.revision]: 100 });
+      expect(view.record?.release).toMatchObject({
+        phase: 'rolled-back',
+        trigger: 'manual-container',
+      });
+      const events = h.events().slice(before);
+      expect(events.map((e) => e.type)).toEqual([
+        'release.rolled-back',
+        'terraform.sync-requested',
+      ]);
+      expect(events[0]?.stable).toMatchObject({ revision: restored.revision });
+      expect(events[1]?.revision).toBe(restored.revision);
+      // The redeploy is the only new revision: no template release of it.
+      expect(revisions.filter((r) => r.containers?.[0]?.image?.endsWith(digestOf(1)))).toHaveLength(
+        2,
+      );
+    },
+  );
 });
 
 describe('bad input changes nothing and is acknowledged', () => {

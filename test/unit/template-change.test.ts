@@ -86,6 +86,26 @@ describe('which revision is a template change to release', () => {
     expect(templateRevision(record, service)).toBe(expected);
   });
 
+  it('is not the revision of a container rollback whose deploy landed, before the write naming it', () => {
+    // The deploy carries the record: the stable is named as cutover asked for it, and the traffic
+    // still serves the old stable until the write after the deploy.
+    const rolledBackTo = transition(
+      idle,
+      {
+        type: 'rollback-container',
+        id: 'op1',
+        image: V2,
+        tag: 'rollback-20261128T090000Z',
+        revision: 'leakage-rb-op1',
+        reason: 'bad model',
+        requestedBy: 'ana',
+      },
+      { config, now: new Date('2026-11-28T10:00:00Z') },
+    ).record;
+    expect(rolledBackTo.stable.revision).toBe('leakage-rb-op1');
+    expect(templateRevision(rolledBackTo, serving('leakage-00004-new'))).toBeNull();
+  });
+
   it('waits while a release is active', () => {
     const started = transition(
       idle,

@@ -32,6 +32,20 @@ export function renamedChange(
   };
 }
 
+/**
+ * A record read back after a deploy, with the revision the domain asked for (`asked`) named as
+ * Cloud Run named it (`actual`); null when it does not name `asked`, so it was not built on the
+ * deploy's record (the write after the deploy landed already, or another decision replaced it).
+ */
+export function renamedRecord(
+  record: ServiceRecord,
+  asked: string,
+  actual: string,
+): ServiceRecord | null {
+  if (!JSON.stringify(record).includes(JSON.stringify(asked))) return null;
+  return replaced(record, asked, actual);
+}
+
 const LATEST_TARGET = new Set<unknown>(['TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', 1]);
 
 /**

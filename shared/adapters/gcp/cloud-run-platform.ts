@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { RevisionsClient, ServicesClient } from '@google-cloud/run';
-import { DeployFailedError, PermanentError } from '../../errors.js';
+import { ConflictError, DeployFailedError, PermanentError } from '../../errors.js';
 import type {
   DeployRevision,
   RevisionInfo,
@@ -20,9 +20,12 @@ import {
   toServiceView,
   type RunService,
 } from './cloud-run-mapping.js';
-import { renamedChange } from './cloud-run-deploy.js';
+import { renamedChange, renamedRecord } from './cloud-run-deploy.js';
 import { confirmLanded, deployRequest, recordRequest } from './cloud-run-masks.js';
 import { templateFrom } from './cloud-run-template.js';
+
+/** How many times the write after a deploy is made again after a conflict (writeAfterDeploy). */
+const WRITE_AFTER_DEPLOY_ATTEMPTS = 5;
 
 export interface CloudRunPlatformOptions {
   services: ServicesClient;
@@ -87,14 +90,49 @@ export class CloudRunPlatform implements ServicePlatform {
       deploy: change.deploy,
     });
     const renamed = renamedChange(change, deployed.revision);
+    const names = { asked: change.deploy.revision, actual: deployed.revision };
     if (deployed.failure === null)
-      return this.write(view.name, deployed.service, deployed.service.etag ?? '', renamed);
+      return this.writeAfterDeploy(view.name, deployed.service, renamed, names);
     // The record is written (the release knows its failed candidate); traffic stays off it.
-    await this.write(view.name, deployed.service, deployed.service.etag ?? '', {
-      ...renamed,
-      traffic: renamed.traffic.filter((t) => t.revision !== deployed.revision),
-    });
+    await this.writeAfterDeploy(
+      view.name,
+      deployed.service,
+      { ...renamed, traffic: renamed.traffic.filter((t) => t.revision !== deployed.revision) },
+      names,
+    );
     throw new DeployFailedError(view.name, deployed.revision, deployed.failure);
+  }
+
+  /**
+   * The write after a deploy: the record naming the new revision as Cloud Run named it, and the
+   * traffic. Until it lands the service holds the deploy's record, which names the revision as
+   * cutover asked for it; a write in between (a tick clearing the effects it carried out) built on
+   * that record, and a conflict must not drop this write, since the delivery is recorded as acted
+   * on and nothing else would move the traffic. So on a conflict it is made again on the record
+   * as it is now, renamed (renamedRecord). A record that no longer names the asked revision was
+   * not built on the deploy's: the conflict stands, and the decision is made again on it.
+   */
+  private async writeAfterDeploy(
+    name: string,
+    deployed: RunService,
+    change: Omit<ServiceChange, 'deploy'>,
+    names: { asked: string; actual: string },
+  ): Promise<ServiceView> {
+    let current = deployed;
+    let record = change.record;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.write(name, current, current.etag ?? '', { ...change, record });
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt >= WRITE_AFTER_DEPLOY_ATTEMPTS)
+          throw error;
+        current = await this.getService(name);
+        const there = toServiceView(current).record;
+        const rebased = there ? renamedRecord(there, names.asked, names.actual) : null;
+        if (!rebased) throw error;
+        record = rebased;
+      }
+    }
   }
 
   /**

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pinnedTraffic, renamedChange } from '../../../shared/adapters/gcp/cloud-run-deploy.js';
+import {
+  pinnedTraffic,
+  renamedChange,
+  renamedRecord,
+} from '../../../shared/adapters/gcp/cloud-run-deploy.js';
 import type { ServiceChange } from '../../../shared/ports/service-platform.js';
 
 const IMAGE = 'us-docker.pkg.dev/p/r/i@sha256:2';
@@ -41,6 +45,26 @@ describe('renamedChange', () => {
 
   it('leaves a change alone when the platform kept the asked name', () => {
     expect(renamedChange(change, 'svc-r2').record).toBe(change.record);
+  });
+});
+
+describe('renamedRecord (a record read back after a deploy)', () => {
+  const record = {
+    stable: { revision: 'svc-00001-abc', image: 'i@sha256:1', color: 'blue' as const },
+    release: null,
+    failedImages: [],
+    history: [],
+  };
+  const built = { ...record, stable: { ...record.stable, revision: 'svc-rb-op1' } };
+
+  it('names the revision as Cloud Run did in a record built on the deploy’s', () => {
+    expect(renamedRecord(built, 'svc-rb-op1', 'svc-00004-new')?.stable.revision).toBe(
+      'svc-00004-new',
+    );
+  });
+
+  it('is null for a record that does not name the asked revision (not built on the deploy’s)', () => {
+    expect(renamedRecord(record, 'svc-rb-op1', 'svc-00004-new')).toBeNull();
   });
 });
 
