@@ -275,9 +275,10 @@ describe('the overall verdict', () => {
   });
 });
 
-describe('judgeStep: each α half per look, half always-valid', () => {
-  // failAlpha 0.005 → exact 0.0025/(k(k + 1)), mixture 0.0025 (crosses at ln M ≥ ln 400);
-  // passAlpha 0.1 → exact 0.05/(k(k + 1)), mixture 0.05 (ln 20); promoteAlpha 0.01 → 0.005 each.
+describe('judgeStep: each α a tenth per look, nine tenths always-valid', () => {
+  // failAlpha 0.005 → exact 0.0005/(k(k + 1)), mixture 0.0045 (crosses at ln M ≥ ln 222.2);
+  // passAlpha 0.1 → exact 0.01/(k(k + 1)), mixture 0.09 (ln 11.1); promoteAlpha 0.01 → exact
+  // 0.001/(k(k + 1)), mixture 0.009.
   const judge = (green: RevisionMetrics, looks: { fail: number; pass: number }, lastStep = false) =>
     judgeStep({
       blue: side(),
@@ -289,43 +290,44 @@ describe('judgeStep: each α half per look, half always-valid', () => {
       lastStep,
     }).checks[0]!;
 
-  it('look 1, 34 of 1000: exact lower 1.9176% at 0.00125 ≤ 2%, evidence ×16.5 < 400: inconclusive', () => {
+  it('look 1, 34 of 1000: exact lower 1.7442% at 0.00025 ≤ 2%, evidence ×16.5 < 222: inconclusive', () => {
     const c = judge(side(traffic(1000, 34)), { fail: 1, pass: 1 });
     expect(c.outcome).toBe('inconclusive');
-    expect(c.interval?.lower).toBeCloseTo(0.019176476400383457, 9);
+    expect(c.interval?.lower).toBeCloseTo(0.01744161377764334, 9);
   });
 
-  it('look 1, 40 of 1000: exact lower 2.3738% at 0.00125 > 2%: fail on the exact bound', () => {
-    const c = judge(side(traffic(1000, 40)), { fail: 1, pass: 1 });
+  it('look 1, 60 of 1000: exact lower 3.7087% at 0.00025 > 2%: fail on the exact bound', () => {
+    const c = judge(side(traffic(1000, 60)), { fail: 1, pass: 1 });
     expect(c.outcome).toBe('fail');
-    expect(c.interval?.lower).toBeCloseTo(0.023738484800610183, 9);
-    expect(c.boundary).toBe('fail: lower bound 2.37% > limit 2.00%');
+    expect(c.interval?.lower).toBeCloseTo(0.03708727527998325, 9);
+    expect(c.boundary).toBe('fail: lower bound 3.71% > limit 2.00%');
   });
 
-  it('look 30, 40 of 1000: exact lower 1.7662% (at 0.0025/930) misses, evidence ×461 ≥ 400 fails', () => {
+  it('look 30, 40 of 1000: exact lower 1.6516% (at 0.0005/930) misses, evidence ×461 ≥ 222 fails', () => {
     const c = judge(side(traffic(1000, 40)), { fail: 30, pass: 1 });
     expect(c.outcome).toBe('fail');
-    expect(c.interval?.lower).toBeCloseTo(0.01766234028482392, 9);
+    expect(c.interval?.lower).toBeCloseTo(0.0165157697808008, 9);
     expect(c.boundary).toBe(
-      'fail: always-valid evidence ×461 ≥ 400 (1/α 0.0025) against p ≤ 2.00%',
+      'fail: always-valid evidence ×461 ≥ 222 (1/α 0.0045) against p ≤ 2.00%',
     );
   });
 
-  it('pass look 10, 0 of 200: exact upper 3.775% misses 3%, evidence ×69.9 ≥ 20 passes', () => {
+  it('pass look 10, 0 of 200: exact upper 4.546% misses 3%, evidence ×69.9 ≥ 11.1 passes', () => {
     const c = judge(side(traffic(200, 0)), { fail: 10, pass: 10 });
     expect(c.outcome).toBe('pass');
-    expect(c.boundary).toBe('pass: always-valid evidence ×69.9 ≥ 20 (1/α 0.05) against p ≥ 3.00%');
+    expect(c.interval?.upper).toBeCloseTo(0.04546240813144442, 9);
+    expect(c.boundary).toBe('pass: always-valid evidence ×69.9 ≥ 11 (1/α 0.09) against p ≥ 3.00%');
   });
 
-  it('before the last step, 0 of 100: exact upper 1 − 0.025^(1/100) = 3.62%, evidence ×6.6: inconclusive', () => {
+  it('before the last step, 0 of 100: exact upper 1 − 0.005^(1/100) = 5.16%, evidence ×6.6: inconclusive', () => {
     const c = judge(side(traffic(100, 0)), { fail: 1, pass: 1 });
     expect(c.outcome).toBe('inconclusive');
-    expect(c.interval?.upper).toBeCloseTo(0.03621669264517646, 9);
+    expect(c.interval?.upper).toBeCloseTo(0.05160402962410404, 9);
   });
 
-  it('at the last step (promoteAlpha), 0 of 100: upper 1 − 0.0025^(1/100) = 5.82%: inconclusive', () => {
+  it('at the last step (promoteAlpha), 0 of 100: upper 1 − 0.0005^(1/100) = 7.32%: inconclusive', () => {
     const c = judge(side(traffic(100, 0)), { fail: 1, pass: 1 }, true);
     expect(c.outcome).toBe('inconclusive');
-    expect(c.interval?.upper).toBeCloseTo(0.05815507911697247, 9);
+    expect(c.interval?.upper).toBeCloseTo(0.07319215754417008, 9);
   });
 });

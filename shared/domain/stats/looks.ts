@@ -5,11 +5,11 @@
  * chance that ANY look of the step crosses a boundary wrongly is at most α (a union bound, valid
  * whatever the dependence between looks: windows overlap, each look sees all earlier data).
  *
- * Why this and not a mixture martingale (always-valid p-value): the boundaries stay the textbook
- * exact tests (Clopper–Pearson, order statistics, Welch t) at every n, including n = 0 and 1, and
- * for two-sample and quantile questions where a mixture has no closed form; the price is a few
- * percent more samples per decision at the first looks and a slowly rising bar later
- * (z ≈ 3.1 at look 10 for α = 0.01), which the stall rule turns into "needs more traffic".
+ * Why not only a mixture martingale (stats/mixture.ts): the boundaries stay the textbook exact
+ * tests (Clopper–Pearson, Welch t) at every n, including n = 0 and 1, and they are the sharper
+ * test on the first few looks, where gross regressions are caught; the price is a bar that rises
+ * with every look (z ≈ 3.1 at look 10 for α = 0.01). The judge therefore gives a tenth of each α to
+ * these looks and nine tenths to the mixture, which needs no look count (analysis.ts).
  */
 export function lookAlpha(alpha: number, look: number): number {
   const k = Math.max(1, Math.floor(look));
