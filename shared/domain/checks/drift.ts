@@ -1,7 +1,7 @@
 import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import type { Moments, RevisionMetrics } from '../measurement.js';
-import { contrastBounds, meanEvidence, type Bounds } from '../stats/index.js';
+import { contrastBounds, meanEvidence, meanSampleNeeded, type Bounds } from '../stats/index.js';
 import {
   conf,
   count,
@@ -64,14 +64,23 @@ export function judgePredictionDrift(
     observed,
     samples,
     interval,
+    // per edge, the sooner of the t bound's and the mixture's projections (half α each edge)
     needed: needed(
       Math.min(
         projectedSample(samples, fail.high.estimate, fail.high.lower, 0, 'above'),
         projectedSample(samples, fail.low.estimate, fail.low.upper, 0, 'below'),
+        mixtureNeeded(samples, fail.high, 'above', alpha.always?.fail),
+        mixtureNeeded(samples, fail.low, 'below', alpha.always?.fail),
       ),
       Math.max(
-        projectedSample(samples, pass.high.estimate, pass.high.upper, 0, 'below'),
-        projectedSample(samples, pass.low.estimate, pass.low.lower, 0, 'above'),
+        Math.min(
+          projectedSample(samples, pass.high.estimate, pass.high.upper, 0, 'below'),
+          mixtureNeeded(samples, pass.high, 'below', alpha.always?.pass),
+        ),
+        Math.min(
+          projectedSample(samples, pass.low.estimate, pass.low.lower, 0, 'above'),
+          mixtureNeeded(samples, pass.low, 'above', alpha.always?.pass),
+        ),
       ),
     ),
   };
@@ -134,6 +143,10 @@ function edges(g: Moments, b: Moments, mb: number, r: number, a: number) {
   const high = contrastBounds(g, b, 1 + sign * r, a) ?? unavailable;
   const low = contrastBounds(g, b, 1 - sign * r, a) ?? unavailable;
   return { high, low };
+}
+
+function mixtureNeeded(n: number, b: Bounds, side: 'above' | 'below', alpha: number | undefined) {
+  return meanSampleNeeded(n, b.estimate, b.se, side, alpha === undefined ? undefined : alpha / 2);
 }
 
 function band(mb: number, r: number): number {

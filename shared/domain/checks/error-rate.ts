@@ -1,7 +1,12 @@
 import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import type { RevisionMetrics } from '../measurement.js';
-import { proportionEvidence, proportionLower, proportionUpper } from '../stats/index.js';
+import {
+  proportionEvidence,
+  proportionLower,
+  proportionSampleNeeded,
+  proportionUpper,
+} from '../stats/index.js';
 import {
   conf,
   count,
@@ -49,12 +54,19 @@ export function judgeErrorRate(
     observed,
     samples: n,
     interval: { lower, upper },
+    // the sooner of the exact bound's and the mixture's projections, per side
     needed: needed(
-      projectedSample(n, est, lower, t.max5xxRate, 'above'),
-      // with 0 errors the upper bound is 1 − α^(1/n): below `bad` from n = ln α / ln(1 − bad)
-      est === 0
-        ? Math.ceil(Math.log(alpha.pass) / Math.log(1 - bad))
-        : projectedSample(n, est, upper, bad, 'below'),
+      Math.min(
+        projectedSample(n, est, lower, t.max5xxRate, 'above'),
+        proportionSampleNeeded(n, est, t.max5xxRate, 'above', alpha.always?.fail),
+      ),
+      Math.min(
+        // with 0 errors the upper bound is 1 − α^(1/n): below `bad` from n = ln α / ln(1 − bad)
+        est === 0
+          ? Math.ceil(Math.log(alpha.pass) / Math.log(1 - bad))
+          : projectedSample(n, est, upper, bad, 'below'),
+        proportionSampleNeeded(n, est, bad, 'below', alpha.always?.pass),
+      ),
     ),
   };
   const rate = observed === null ? 'no requests' : `${pct(observed)} (${count(x)} of ${count(n)})`;

@@ -2,7 +2,12 @@ import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import { countAbove, quantile, totalCount } from '../histogram.js';
 import type { RevisionMetrics } from '../measurement.js';
-import { proportionEvidence, proportionLower, proportionUpper } from '../stats/index.js';
+import {
+  proportionEvidence,
+  proportionLower,
+  proportionSampleNeeded,
+  proportionUpper,
+} from '../stats/index.js';
 import {
   conf,
   count,
@@ -91,8 +96,14 @@ export function judgeP95(
     needed: scaled(
       ng / n,
       needed(
-        projectedSample(n, sf, lower, TAIL, 'above'),
-        projectedSample(n, sp, upper, TAIL, 'below'),
+        Math.min(
+          projectedSample(n, sf, lower, TAIL, 'above'),
+          proportionSampleNeeded(n, sf, TAIL, 'above', alpha.always?.fail),
+        ),
+        Math.min(
+          projectedSample(n, sp, upper, TAIL, 'below'),
+          proportionSampleNeeded(n, sp, TAIL, 'below', alpha.always?.pass),
+        ),
       ),
     ),
   };

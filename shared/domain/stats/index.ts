@@ -10,4 +10,10 @@ export {
 } from './mean.js';
 export { quantileRankBounds } from './quantile-rank.js';
 export { lookAlpha } from './looks.js';
-export { crosses, meanEvidence, proportionEvidence } from './mixture.js';
+export {
+  crosses,
+  meanEvidence,
+  meanSampleNeeded,
+  proportionEvidence,
+  proportionSampleNeeded,
+} from './mixture.js';

@@ -67,6 +67,45 @@ export function meanEvidence(
   return logMeanExp(MEAN_SHIFTS.map((s) => (s * scale * c - (s * scale) ** 2 / 2) * info));
 }
 
+/**
+ * Trials the binomial mixture is projected to need before it reaches ln(1/α), with the rate
+ * staying at `estimate`: ln M grows by about KL(estimate ‖ p0) a trial (the expected log ratio of
+ * the alternative nearest the truth), less the ln(number of alternatives) the mixture pays.
+ * Infinity on the wrong side of p0 or without α.
+ */
+export function proportionSampleNeeded(
+  n: number,
+  estimate: number,
+  p0: number,
+  side: 'above' | 'below',
+  alpha: number | undefined,
+): number {
+  const d = side === 'above' ? estimate - p0 : p0 - estimate;
+  if (!(d > 0) || alpha === undefined || !(alpha > 0) || p0 <= 0 || p0 >= 1) return Infinity;
+  const q = Math.min(1 - EDGE, Math.max(EDGE, estimate));
+  const kl = q * Math.log(q / p0) + (1 - q) * Math.log((1 - q) / (1 - p0));
+  const bar = Math.log(1 / alpha) + Math.log(LOG_ODDS_SHIFTS.length);
+  return Math.max(n, Math.ceil(bar / kl));
+}
+
+/**
+ * Samples the Gaussian mixture is projected to need, from n samples whose contrast sits at
+ * `estimate` (se `se`): ln M reaches about c²·I/2 − ln(number of alternatives) at information I,
+ * and I grows with n. Infinity on the wrong side of 0 or without α.
+ */
+export function meanSampleNeeded(
+  n: number,
+  estimate: number,
+  se: number,
+  side: 'above' | 'below',
+  alpha: number | undefined,
+): number {
+  const c = side === 'above' ? estimate : -estimate;
+  if (!(c > 0) || !(se > 0) || n <= 0 || alpha === undefined || !(alpha > 0)) return Infinity;
+  const bar = Math.log(1 / alpha) + Math.log(MEAN_SHIFTS.length);
+  return Math.max(n, Math.ceil((n * 2 * bar * se * se) / (c * c)));
+}
+
 /** Whether ln M has reached ln(1/α). */
 export function crosses(logEvidence: number, alpha: number): boolean {
   return alpha > 0 && logEvidence >= Math.log(1 / alpha);
