@@ -4,7 +4,8 @@
  * in Cloud Monitoring's buckets as one-minute DELTA points, Bernoulli 5xx, Beta predictions,
  * the monitoring lag, a tick each minute — drives the real controller (`advanceService` over
  * in-memory ports, local/sim) through N releases per scenario and cell, on worker threads.
- * Prints one Markdown table per cell (the README keeps the latest), then one JSON line per row.
+ * Prints one Markdown table per cell and issue 10's targets as this run measured them (the README
+ * keeps the latest), then one JSON line per row.
  * `cutover simulate` runs the same loop (local/sim/run-cells.ts) for one cell of a user's config.
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +14,7 @@ import { runParallel } from '../local/sim/parallel.js';
 import { simulateCells } from '../local/sim/run-cells.js';
 import type { Cell } from '../local/sim/scenarios.js';
 import { cellTable, runHeadline } from '../local/sim/table.js';
+import { targetLines } from '../local/sim/targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -58,5 +60,8 @@ const results = await simulateCells(
 const seconds = Math.round((performance.now() - t0) / 1000);
 console.log(`${runHeadline(config.services[0]!, releases, seconds)}\n`);
 for (const { cell, rows } of results) console.log(cellTable(cell, rows).join('\n'));
+console.log(
+  ['Targets of issue 10, as this run measured them:', '', ...targetLines(results), ''].join('\n'),
+);
 for (const { cell, rows } of results)
   for (const row of rows) console.log(JSON.stringify({ cell, ...row }));

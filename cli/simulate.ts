@@ -8,6 +8,7 @@ import { simulateCells, type JobRunner, type SimulationOptions } from '../local/
 import type { ScenarioRow } from '../local/sim/run-cell.js';
 import type { Cell } from '../local/sim/scenarios.js';
 import { cellHeading } from '../local/sim/table.js';
+import { targetLines } from '../local/sim/targets.js';
 import { processIo, wantsJson, type Io, type OutputOptions } from './output.js';
 
 export interface SimulateOptions extends OutputOptions {
@@ -197,7 +198,10 @@ function pickService(config: Config, wanted: string | undefined): Config {
 
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
 
-/** The report as text: one line per scenario, then the three numbers a team decides on. */
+/**
+ * The report as text: one line per scenario, the three numbers a team decides on, then the
+ * targets of the judgement benchmark (issue 10) that apply at this cell's traffic.
+ */
 export function renderSimulation(r: SimulationReport): string[] {
   const width = Math.max(...r.rows.map((row) => row.scenario.length));
   const lines = [
@@ -212,7 +216,14 @@ export function renderSimulation(r: SimulationReport): string[] {
       `${row.scenario.padEnd(width)}  ${pct(row.promoted, row.releases).padStart(8)}  ${pct(row.rolledBack, row.releases).padStart(11)}  ${undecided.padStart(19)}  ${pct(row.saidStalled, row.releases).padStart(12)}  ${String(row.medianMinutes ?? '–').padStart(10)}  ${String(row.medianGreenRequests ?? '–').padStart(16)}`,
     );
   }
-  return [...lines, '', ...summary(r)];
+  return [
+    ...lines,
+    '',
+    ...summary(r),
+    '',
+    `The benchmark's targets at ${r.cell.rps} requests/s (issue 10):`,
+    ...targetLines([{ cell: r.cell, rows: r.rows }]),
+  ];
 }
 
 function summary(r: SimulationReport): string[] {

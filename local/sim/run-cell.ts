@@ -15,6 +15,8 @@ export interface CellJob {
 
 /** What a batch of releases of one scenario in one cell came to. */
 export interface ScenarioRow {
+  /** Which scenario (the issue's targets pick rows by it); `scenario` is its name for a reader. */
+  kind: Scenario['kind'];
   scenario: string;
   expect: Scenario['expect'];
   releases: number;
@@ -68,6 +70,7 @@ export function summarise(scenario: Scenario, results: ReleaseResult[]): Scenari
   const decided = results.filter((r) => r.outcome !== 'undecided');
   const count = (o: ReleaseResult['outcome']) => results.filter((r) => r.outcome === o).length;
   return {
+    kind: scenario.kind,
     scenario: scenario.name,
     expect: scenario.expect,
     releases: results.length,

@@ -32,7 +32,21 @@ const SAME: Change = { latencyScale: 1, tailScale: 1, errorRate: null, drift: 0 
 /** What a release should end as: the benchmark's columns are judged against this. */
 export type Expectation = 'promote' | 'roll back' | 'either';
 
+/** Which of issue 10's scenarios a row is: stable across thresholds, unlike its name. */
+export type ScenarioKind =
+  | 'aa'
+  | 'good'
+  | 'at-limit'
+  | 'bad-p95-scaled'
+  | 'bad-p95-tail'
+  | 'bad-5xx'
+  | 'bad-drift'
+  | 'gross-p95'
+  | 'gross-5xx'
+  | 'gross-drift';
+
 export interface Scenario {
+  kind: ScenarioKind;
   name: string;
   change: Change;
   expect: Expectation;
@@ -63,13 +77,15 @@ export function scenariosFor(t: Thresholds, cell: Pick<Cell, 'p95Ms'>): Scenario
   const limitP95 = t.p95Tolerance + slack;
   const gross5xx = Math.min(1, 1.25 * t.max5xxRate * t.criticalMultiple);
   return [
-    { name: 'A/A', change: SAME, expect: 'promote' },
+    { kind: 'aa', name: 'A/A', change: SAME, expect: 'promote' },
     {
+      kind: 'good',
       name: `good (p95 +${p(good.latency - 1)}, 5xx ${p(good.errors)}, drift +${p(good.drift)})`,
       change: { ...SAME, latencyScale: good.latency, errorRate: good.errors, drift: good.drift },
       expect: 'promote',
     },
     {
+      kind: 'at-limit',
       name: `at limit (p95 +${p(limitP95)}, 5xx ${p(t.max5xxRate)}, drift +${p(t.maxPredictionDrift)})`,
       change: {
         ...SAME,
@@ -80,36 +96,43 @@ export function scenariosFor(t: Thresholds, cell: Pick<Cell, 'p95Ms'>): Scenario
       expect: 'promote',
     },
     {
+      kind: 'bad-p95-scaled',
       name: `bad p95 +${p(badP95)} (scaled)`,
       change: { ...SAME, latencyScale: 1 + badP95 },
       expect: 'roll back',
     },
     {
+      kind: 'bad-p95-tail',
       name: `bad p95 +${p(badP95)} (tail only)`,
       change: { ...SAME, tailScale: 1 + badP95 },
       expect: 'roll back',
     },
     {
+      kind: 'bad-5xx',
       name: `bad 5xx ${p(bad.max5xxRate)}`,
       change: { ...SAME, errorRate: bad.max5xxRate },
       expect: 'roll back',
     },
     {
+      kind: 'bad-drift',
       name: `bad drift +${p(bad.predictionDrift)}`,
       change: { ...SAME, drift: bad.predictionDrift },
       expect: 'roll back',
     },
     {
+      kind: 'gross-p95',
       name: `gross p95 +${p(grossP95)}`,
       change: { ...SAME, latencyScale: 1 + grossP95 },
       expect: 'roll back',
     },
     {
+      kind: 'gross-5xx',
       name: `gross 5xx ${p(gross5xx)}`,
       change: { ...SAME, errorRate: gross5xx },
       expect: 'roll back',
     },
     {
+      kind: 'gross-drift',
       name: `gross drift +${p(2 * t.maxPredictionDrift)}`,
       change: { ...SAME, drift: 2 * t.maxPredictionDrift },
       expect: 'roll back',

@@ -14,6 +14,11 @@ export function cellHeading(cell: Cell): string {
   return `${cell.rps} requests/s · blue 5xx ${(cell.baseline5xx * 100).toFixed(1)}% · latency σ ${cell.sigma} (p95 ${cell.p95Ms} ms)`;
 }
 
+/** A cell in a line of text: "5 rps, 5xx 0.5%, σ 1". */
+export function cellLabel(cell: Cell): string {
+  return `${cell.rps} rps, 5xx ${(cell.baseline5xx * 100).toFixed(1)}%, σ ${cell.sigma}`;
+}
+
 /** A cell's rows as a Markdown table. */
 export function cellTable(cell: Cell, rows: ScenarioRow[]): string[] {
   const lines = [

@@ -17,6 +17,18 @@ describe('the simulated scenarios sit at the thresholds they test', () => {
       ['gross 5xx 10%', 'roll back'],
       ['gross drift +40%', 'roll back'],
     ]);
+    expect(s.map((x) => x.kind)).toEqual([
+      'aa',
+      'good',
+      'at-limit',
+      'bad-p95-scaled',
+      'bad-p95-tail',
+      'bad-5xx',
+      'bad-drift',
+      'gross-p95',
+      'gross-5xx',
+      'gross-drift',
+    ]);
     expect(s[2]!.change).toEqual({ latencyScale: 1.15, tailScale: 1, errorRate: 0.02, drift: 0.2 });
     expect(s[4]!.change).toMatchObject({ latencyScale: 1, tailScale: 1.3 });
   });

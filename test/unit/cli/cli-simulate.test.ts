@@ -85,6 +85,11 @@ describe('cutover simulate', () => {
     expect(text).toMatch(
       /With this config at 50 requests\/s: releases that should promote wrongly rolled back ≈ \d/,
     );
+    // The benchmark's targets that apply at 50 requests/s, and not the 0.5 or 5 rps ones.
+    expect(text).toContain("The benchmark's targets at 50 requests/s (issue 10):");
+    expect(text).toMatch(/- A\/A and good rolled back ≤ 1 %: \d\/2 rows/);
+    expect(text).toContain('- A/A median ≤ 25 min at 50 rps: ');
+    expect(text).not.toContain('at 5 rps');
 
     const bad = harness();
     expect(await runSimulate({ rps: '-1' }, bad.env)).toBe(2);
