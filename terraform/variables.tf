@@ -134,6 +134,10 @@ variable "services" {
         failureLimit           = optional(number)
         criticalMultiple       = optional(number)
         maxInconclusiveSeconds = optional(number)
+        minPredictions         = optional(number)
+        failAlpha              = optional(number)
+        passAlpha              = optional(number)
+        promoteAlpha           = optional(number)
       }))
       smoke = optional(object({
         routes = optional(list(object({

@@ -33,7 +33,7 @@ module "cutover" {
           ignore  = ["rollback-*", "*.sig", "*.att", "sha256-*", "latest"]
         }
         steps                = [10, 25, 50, 100]
-        bakeSeconds          = 300
+        bakeSeconds          = 120
         monitoringLagSeconds = 240
         thresholds = {
           max5xxRate         = 0.02
