@@ -5,7 +5,9 @@ import {
   contrastBounds,
   crosses,
   meanEvidence,
+  meanSampleNeeded,
   proportionEvidence,
+  proportionSampleNeeded,
   lookAlpha,
   meanBounds,
   mergeMoments,
@@ -160,5 +162,30 @@ describe('always-valid mixture evidence', () => {
     };
     expect(check(0.05, 'above')).toBeLessThanOrEqual(alpha + 0.02);
     expect(check(0.03, 'below')).toBeLessThanOrEqual(alpha + 0.02);
+  });
+});
+
+// (ln(1/α) + ln K) / KL(estimate ‖ p0) for the binomial, n · 2(ln(1/α) + ln K) · se² / ĉ² for the
+// Gaussian; computed in plain Python.
+describe('samples the mixture is projected to need', () => {
+  it.each([
+    // n, estimate, p0, side, α, needed
+    [100, 0.015, 0.03, 'below', 0.09, 891],
+    [100, 0.02, 0.03, 'below', 0.09, 2163],
+    [100, 0.1, 0.02, 'above', 0.0045, 100],
+    [5000, 0.015, 0.03, 'below', 0.09, 5000],
+  ] as const)('binomial: n %d at %d against %d (%s, α %d): %d', (n, est, p0, side, a, want) => {
+    expect(proportionSampleNeeded(n, est, p0, side, a)).toBe(want);
+  });
+  it('is infinite on the wrong side or without α', () => {
+    expect(proportionSampleNeeded(100, 0.03, 0.03, 'below', 0.09)).toBe(Infinity);
+    expect(proportionSampleNeeded(100, 0.01, 0.03, 'below', undefined)).toBe(Infinity);
+    expect(meanSampleNeeded(100, 0.01, 0.02, 'below', 0.09)).toBe(Infinity);
+  });
+  it.each([
+    [100, -0.05, 0.02, 'below', 0.09, 129],
+    [100, 0.01, 0.02, 'above', 0.0045, 5611],
+  ] as const)('Gaussian: n %d, ĉ %d, se %d (%s, α %d): %d', (n, est, se, side, a, want) => {
+    expect(meanSampleNeeded(n, est, se, side, a)).toBe(want);
   });
 });
