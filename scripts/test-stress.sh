@@ -26,7 +26,8 @@ for i in $(seq "$runs"); do
     result=FAILED
     failed=$((failed + 1))
   fi
-  summary=$(grep -E '^ +Tests ' "${TMPDIR:-/tmp}/cutover-stress-$i.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g')
+  # vitest colours its summary even into a file: strip the escapes before looking for it
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "${TMPDIR:-/tmp}/cutover-stress-$i.log" | grep -E '^ +Tests ' | tail -1)
   echo "run $i/$runs: $result in $(($(date +%s) - start)) s;${summary}  (log: ${TMPDIR:-/tmp}/cutover-stress-$i.log)"
 done
 echo "test:stress: $((runs - failed))/$runs runs passed"
