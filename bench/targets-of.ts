@@ -1,0 +1,29 @@
+/**
+ * `npx tsx bench/targets-of.ts RUN.txt [RUN.txt …]`: issue 10's targets over the rows of one or
+ * more saved `npm run bench:judgement` outputs (their JSON lines), so runs made at different
+ * sizes — e.g. 1000 releases at 5 and 50 requests/s, fewer at 0.5 — are judged as one table.
+ */
+import { readFileSync } from 'node:fs';
+import type { CellRows } from '../local/sim/run-cells.js';
+import type { ScenarioRow } from '../local/sim/run-cell.js';
+import type { Cell } from '../local/sim/scenarios.js';
+import { targetLines } from '../local/sim/targets.js';
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error(
+    'usage: npx tsx bench/targets-of.ts RUN.txt [RUN.txt …] (saved bench:judgement outputs)',
+  );
+  process.exit(2);
+}
+const cells = new Map<string, CellRows>();
+for (const file of files)
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const { cell, ...row } = JSON.parse(line) as { cell: Cell } & ScenarioRow;
+    const key = JSON.stringify(cell);
+    const rows = cells.get(key) ?? { cell, rows: [] };
+    rows.rows.push(row);
+    cells.set(key, rows);
+  }
+console.log(targetLines([...cells.values()]).join('\n'));
