@@ -33,17 +33,20 @@ const SAME: Change = { latencyScale: 1, tailScale: 1, errorRate: null, drift: 0 
 export type Expectation = 'promote' | 'roll back' | 'either';
 
 /** Which of issue 10's scenarios a row is: stable across thresholds, unlike its name. */
-export type ScenarioKind =
-  | 'aa'
-  | 'good'
-  | 'at-limit'
-  | 'bad-p95-scaled'
-  | 'bad-p95-tail'
-  | 'bad-5xx'
-  | 'bad-drift'
-  | 'gross-p95'
-  | 'gross-5xx'
-  | 'gross-drift';
+/** Every scenario's kind, in the order scenariosFor returns them. */
+export const SCENARIO_KINDS = [
+  'aa',
+  'good',
+  'at-limit',
+  'bad-p95-scaled',
+  'bad-p95-tail',
+  'bad-5xx',
+  'bad-drift',
+  'gross-p95',
+  'gross-5xx',
+  'gross-drift',
+] as const;
+export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
 
 export interface Scenario {
   kind: ScenarioKind;

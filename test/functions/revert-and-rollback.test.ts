@@ -83,6 +83,17 @@ function closedIncident(id = '0.abc123'): Record<string, unknown> {
   };
 }
 
+/** v2 released and promoted: its two steps judged on seeded, passing metrics. */
+async function promoted(): Promise<void> {
+  const { blue, green } = await shifting();
+  h.seed(blue);
+  h.seed(green);
+  await tick();
+  h.seed(green);
+  await tick();
+  expect((await h.view()).record?.release?.phase).toBe('promoted');
+}
+
 async function shifting(): Promise<{ blue: string; green: string }> {
   await deliver('provisionGreen', 'gcr', {
     action: 'INSERT',
@@ -295,13 +306,7 @@ describe('rollback requests', () => {
     await h.emulator.registry.push(REPO, 'rollback-20261101T000000Z', { digest: digestOf(7) });
     await h.emulator.registry.push(REPO, 'rollback-20261120T000000Z', { digest: digestOf(8) });
     await h.emulator.registry.push(REPO, 'rollback-20261110T000000Z', { digest: digestOf(9) });
-    const { blue, green } = await shifting();
-    h.seed(blue);
-    h.seed(green);
-    await tick();
-    h.seed(green);
-    await tick();
-    expect((await h.view()).record?.release?.phase).toBe('promoted');
+    await promoted();
     await deliver('rollback', 'cutover-rollback-requests', {
       service: SERVICE,
       mode: 'container',
@@ -339,13 +344,7 @@ describe('rollback requests', () => {
     '%s between a container rollback’s deploy and the write naming its revision: 100% on the redeployed image, no template release',
     async (_name, between) => {
       h = await Harness.start();
-      const { blue, green } = await shifting();
-      h.seed(blue);
-      h.seed(green);
-      await tick();
-      h.seed(green);
-      await tick();
-      expect((await h.view()).record?.release?.phase).toBe('promoted');
+      await promoted();
       // v3 at its first step, as in the demo's container scenario.
       await deliver('provisionGreen', 'gcr', {
         action: 'INSERT',

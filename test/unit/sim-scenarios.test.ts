@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Thresholds } from '../../shared/schemas/config.js';
-import { scenariosFor } from '../../local/sim/scenarios.js';
+import { SCENARIO_KINDS, scenariosFor } from '../../local/sim/scenarios.js';
 
 describe('the simulated scenarios sit at the thresholds they test', () => {
   it('at the defaults and blue p95 100 ms, the 5 ms slack adds 5 points to the p95 margins', () => {
@@ -17,18 +17,7 @@ describe('the simulated scenarios sit at the thresholds they test', () => {
       ['gross 5xx 10%', 'roll back'],
       ['gross drift +40%', 'roll back'],
     ]);
-    expect(s.map((x) => x.kind)).toEqual([
-      'aa',
-      'good',
-      'at-limit',
-      'bad-p95-scaled',
-      'bad-p95-tail',
-      'bad-5xx',
-      'bad-drift',
-      'gross-p95',
-      'gross-5xx',
-      'gross-drift',
-    ]);
+    expect(s.map((x) => x.kind)).toEqual([...SCENARIO_KINDS]);
     expect(s[2]!.change).toEqual({ latencyScale: 1.15, tailScale: 1, errorRate: 0.02, drift: 0.2 });
     expect(s[4]!.change).toMatchObject({ latencyScale: 1, tailScale: 1.3 });
   });

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CellRows } from '../../local/sim/run-cells.js';
 import type { ScenarioRow } from '../../local/sim/run-cell.js';
-import type { ScenarioKind } from '../../local/sim/scenarios.js';
+import { SCENARIO_KINDS, type ScenarioKind } from '../../local/sim/scenarios.js';
 import { evaluateTargets, TARGET_ALPHA, targetLines } from '../../local/sim/targets.js';
 import { proportionUpper } from '../../shared/domain/stats/index.js';
 
-const KINDS: ScenarioKind[] = [
-  'aa',
-  'good',
-  'at-limit',
-  'bad-p95-scaled',
-  'bad-p95-tail',
-  'bad-5xx',
-  'bad-drift',
-  'gross-p95',
-  'gross-5xx',
-  'gross-drift',
-];
+const KINDS: readonly ScenarioKind[] = SCENARIO_KINDS;
 
 /** A row of 120 releases that meets every target: promote kinds promote, the rest roll back at 10 %. */
 function row(kind: ScenarioKind, change: Partial<ScenarioRow> = {}): ScenarioRow {
