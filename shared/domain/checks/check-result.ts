@@ -1,4 +1,5 @@
 import type { CheckResult } from '../../schemas/release.js';
+import { crosses } from '../stats/index.js';
 
 /**
  * The alphas of one look, per side: `fail` bounds the chance that a green at the limit fails,
@@ -20,7 +21,7 @@ export function crossing(
   alpha: number | undefined,
 ): { crossed: boolean; by: string | null } {
   if (exact) return { crossed: true, by: null };
-  if (alpha !== undefined && alpha > 0 && evidence >= Math.log(1 / alpha))
+  if (alpha !== undefined && crosses(evidence, alpha))
     return {
       crossed: true,
       by: `always-valid evidence ${evidenceText(evidence)} ≥ ${count(1 / alpha)} (1/α ${num(alpha)})`,
