@@ -34,6 +34,7 @@ const config = parseConfig({
     { service: 'projects/p/locations/l/services/service', image: 'sim-docker.pkg.dev/p/r/service' },
   ],
 });
+const service = config.services[0]!;
 const cells: Cell[] = list(values.rps).flatMap((rps) =>
   list(values['baseline-5xx']).flatMap((baseline5xx) =>
     list(values.sigma).map((sigma) => ({ rps, baseline5xx, sigma, p95Ms: 100 })),
@@ -58,10 +59,15 @@ const results = await simulateCells(
   values.threads ? (jobs, tick) => runParallel(jobs, tick, Number(values.threads)) : undefined,
 );
 const seconds = Math.round((performance.now() - t0) / 1000);
-console.log(`${runHeadline(config.services[0]!, releases, seconds)}\n`);
-for (const { cell, rows } of results) console.log(cellTable(cell, rows).join('\n'));
+console.log(`${runHeadline(service, releases, seconds)}\n`);
+for (const { cell, rows } of results) console.log(cellTable(cell, rows, service).join('\n'));
 console.log(
-  ['Targets of issue 10, as this run measured them:', '', ...targetLines(results), ''].join('\n'),
+  [
+    'Targets of issue 10, as this run measured them:',
+    '',
+    ...targetLines(results, service),
+    '',
+  ].join('\n'),
 );
 for (const { cell, rows } of results)
   for (const row of rows) console.log(JSON.stringify({ cell, ...row }));

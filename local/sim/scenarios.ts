@@ -148,17 +148,22 @@ const Z95 = 1.6448536269514722;
 const Z90 = 1.2815515655446004;
 
 /**
- * Bucket probabilities (Cloud Run's layout) of a lognormal latency with blue's p95 and σ, with the
- * change's whole-distribution scale and its tail-only scale applied: values above blue's p90 are
- * multiplied by tailScale (a monotone map, so green's p95 = blue's × tailScale).
+ * P(latency ≤ x) of a lognormal latency with blue's p95 and σ, with the change's whole-distribution
+ * scale and its tail-only scale applied: values above blue's p90 are multiplied by tailScale (a
+ * monotone map, so green's p95 = blue's × tailScale).
  */
-export function latencyProbabilities(cell: Cell, change: Change = SAME): number[] {
+export function latencyCdf(cell: Cell, change: Change = SAME): (x: number) => number {
   const mu = Math.log(cell.p95Ms) - Z95 * cell.sigma + Math.log(change.latencyScale);
   const p90 = Math.exp(mu + Z90 * cell.sigma);
   const base = (x: number) =>
     x <= 0 ? 0 : x === Infinity ? 1 : normalCdf(Math.log(x), mu, cell.sigma);
   // P(green ≤ x): below p90 unchanged; above, x maps back to x / tailScale (not below p90).
-  const cdf = (x: number) => (x < p90 ? base(x) : Math.max(base(p90), base(x / change.tailScale)));
+  return (x) => (x < p90 ? base(x) : Math.max(base(p90), base(x / change.tailScale)));
+}
+
+/** Bucket probabilities (Cloud Run's layout) of `latencyCdf`. */
+export function latencyProbabilities(cell: Cell, change: Change = SAME): number[] {
+  const cdf = latencyCdf(cell, change);
   const layout = CLOUD_RUN_LATENCY_LAYOUT;
   const probs: number[] = [];
   for (let i = 0; i <= finiteBuckets(layout) + 1; i++)

@@ -1,11 +1,11 @@
-import type { ServiceConfig } from '../../shared/schemas/config.js';
+import { decisionFloor, type JudgedSettings } from './feasibility.js';
 import type { Cell } from './scenarios.js';
 import type { ScenarioRow } from './run-cell.js';
 
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
 
 /** What a run was: releases per cell and the settings the numbers depend on. */
-export function runHeadline(service: ServiceConfig, releases: number, seconds: number): string {
+export function runHeadline(service: JudgedSettings, releases: number, seconds: number): string {
   const t = service.thresholds;
   return `Judgement benchmark: ${releases} releases per scenario and cell; steps [${service.steps.join(', ')}], bake ${service.bakeSeconds} s, monitoring lag ${service.monitoringLagSeconds} s, failAlpha ${t.failAlpha}, passAlpha ${t.passAlpha}, promoteAlpha ${t.promoteAlpha}; ${seconds} s.`;
 }
@@ -19,17 +19,30 @@ export function cellLabel(cell: Cell): string {
   return `${cell.rps} rps, 5xx ${(cell.baseline5xx * 100).toFixed(1)}%, σ ${cell.sigma}`;
 }
 
-/** A cell's rows as a Markdown table. */
-export function cellTable(cell: Cell, rows: ScenarioRow[]): string[] {
+/**
+ * A cell's rows as a Markdown table. "floor min": the expected minutes to the decision of the best
+ * valid judge, one that knows both revisions exactly (feasibility.ts) — no row can beat it by much.
+ */
+export function cellTable(cell: Cell, rows: ScenarioRow[], service: JudgedSettings): string[] {
   const lines = [
     `#### ${cellHeading(cell)}`,
     '',
-    '| scenario | releases | promoted | rolled back | undecided (stalled) | said stalled | stopped at 10% | median min | median green req |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | releases | promoted | rolled back | undecided (stalled) | said stalled | stopped at 10% | median min | floor min | median green req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.saidStalled, r.releases)} | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${r.medianGreenRequests ?? '–'} |`,
+      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.saidStalled, r.releases)} | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${floorText(service, cell, r)} | ${r.medianGreenRequests ?? '–'} |`,
     );
   return [...lines, ''];
+}
+
+/** The decision floor of a row's scenario, in minutes ("∞": no valid judge decides it). */
+export function floorText(
+  service: JudgedSettings,
+  cell: Cell,
+  row: Pick<ScenarioRow, 'kind'>,
+): string {
+  const { minutes } = decisionFloor(service, cell, row.kind);
+  return Number.isFinite(minutes) ? String(minutes) : '∞';
 }

@@ -1,4 +1,5 @@
 import { proportionLower, proportionUpper } from '../../shared/domain/stats/index.js';
+import { decisionFloor, type JudgedSettings } from './feasibility.js';
 import type { CellRows } from './run-cells.js';
 import type { ScenarioRow } from './run-cell.js';
 import type { ScenarioKind } from './scenarios.js';
@@ -142,8 +143,13 @@ function judgeRow(judge: Judge, row: ScenarioRow): Verdict {
   }
 }
 
-/** Each of issue 10's targets checked against a run's rows, picked by scenario kind and traffic. */
-export function evaluateTargets(results: CellRows[]): TargetResult[] {
+/**
+ * Each of issue 10's targets checked against a run's rows, picked by scenario kind and traffic.
+ * With the run's service config, a missed speed target's line also gives the row's decision floor
+ * (feasibility.ts): the expected minutes of the best valid judge, so a reader sees whether the
+ * target is within reach of any judge at that traffic.
+ */
+export function evaluateTargets(results: CellRows[], service?: JudgedSettings): TargetResult[] {
   return TARGETS.map((target) => {
     const checked = results
       .filter(({ cell }) => target.rps === null || target.rps.includes(cell.rps))
@@ -168,9 +174,28 @@ export function evaluateTargets(results: CellRows[]): TargetResult[] {
       evidence: weakest?.text ?? null,
       missed: checked
         .filter((c) => !c.verdict.met)
-        .map((c) => `${cellLabel(c.cell)} ${c.row.scenario}: ${c.verdict.shown}`),
+        .map(
+          (c) =>
+            `${cellLabel(c.cell)} ${c.row.scenario}: ${c.verdict.shown}${
+              service && target.judge.type !== 'rate'
+                ? floorNote(service, c.cell, c.row, target.judge.limit)
+                : ''
+            }`,
+        ),
     };
   });
+}
+
+function floorNote(
+  service: JudgedSettings,
+  cell: CellRows['cell'],
+  row: ScenarioRow,
+  limit: number,
+): string {
+  const floor = decisionFloor(service, cell, row.kind);
+  const minutes = Number.isFinite(floor.minutes) ? `${floor.minutes} min` : 'never';
+  const reach = floor.minutes > limit ? 'beyond any valid judge' : 'within reach';
+  return ` — floor ${minutes} (${floor.by}): ${reach}`;
 }
 
 /**
@@ -178,8 +203,8 @@ export function evaluateTargets(results: CellRows[]): TargetResult[] {
  * 24/24 rows — met (weakest met row 0/120 → ≤ 2.5 %)", each missed row a sub-item. A target with no
  * row in these cells (no cell at its traffic) is left out.
  */
-export function targetLines(results: CellRows[]): string[] {
-  return evaluateTargets(results)
+export function targetLines(results: CellRows[], service?: JudgedSettings): string[] {
+  return evaluateTargets(results, service)
     .filter((t) => t.checked > 0)
     .flatMap((t) => [
       `- ${t.target}: ${t.met}/${t.checked} rows${t.met === t.checked ? ' — met' : ''}${

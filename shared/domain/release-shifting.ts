@@ -94,6 +94,7 @@ export function analyse(
     consecutiveFailures: active.consecutiveFailures,
     previousVerdict: active.lastVerdict,
     inconclusiveSince: active.inconclusiveSince ? new Date(active.inconclusiveSince) : null,
+    wasStalled: active.stalled,
     now: ctx.now,
     thresholds,
     isLastStep: active.step.index === steps.length - 1,

@@ -25,6 +25,8 @@ export interface StepPolicyInput {
   previousVerdict: Verdict | null;
   /** When the current run of inconclusive verdicts began, or null. */
   inconclusiveSince: Date | null;
+  /** The step said it was stalled at its last verdict (it then clears only well inside the horizon). */
+  wasStalled?: boolean;
   now: Date;
   thresholds: Thresholds;
   isLastStep: boolean;
@@ -58,7 +60,10 @@ export interface StepPolicyResult {
  * the rate at which the step has been collecting them give a time to decision. When that time
  * exceeds maxInconclusiveSeconds — or the estimate sits between the limit and the clearly-bad
  * margin, where no amount of data decides quickly — the step is `stalled` and says so at once,
- * with the numbers and what a person can do.
+ * with the numbers and what a person can do. A stalled step stays stalled until its projection
+ * falls under HALF of maxInconclusiveSeconds (hysteresis): a projection hovering at the horizon
+ * would otherwise flip the release between "stalled" and "holding" every few minutes, and a
+ * person reading `status` would see it clear just before it stalls again.
  */
 export function decideStep(input: StepPolicyInput): StepPolicyResult {
   const { verdict, now, thresholds: t } = input;
@@ -103,7 +108,13 @@ export function decideStep(input: StepPolicyInput): StepPolicyResult {
     case 'inconclusive': {
       const since = input.inconclusiveSince ?? now;
       const unclear = summary(verdict.checks, 'inconclusive');
-      const stall = stallAdvice(verdict, input.evidenceSeconds, t, input.pooledSeconds);
+      const stall = stallAdvice(
+        verdict,
+        input.evidenceSeconds,
+        t,
+        input.pooledSeconds,
+        input.wasStalled ?? false,
+      );
       if (stall)
         return result('stalled', 0, since, `stalled: ${stall}; meanwhile: ${unclear}`, stall);
       return result('hold', 0, since, `inconclusive, holding: ${unclear}`);
@@ -118,6 +129,9 @@ export function decideStep(input: StepPolicyInput): StepPolicyResult {
 /** Minutes of a step's own evidence before its time to a decision is projected. */
 const PROJECT_AFTER_MINUTES = 5;
 
+/** A stalled step clears when its projection falls under this share of maxInconclusiveSeconds. */
+export const UNSTALL_SHARE = 0.5;
+
 const PERSON =
   'raise traffic to the service, or decide by hand: cutover promote | cutover rollback';
 
@@ -127,12 +141,15 @@ const PERSON =
  * has risen); the step is stalled when its own minutes plus the projected rest exceed
  * maxInconclusiveSeconds. Projections start after PROJECT_AFTER_MINUTES of the step's own
  * evidence (earlier they swing with every 5xx); a check with no samples at all says so sooner.
+ * `wasStalled`: the step said so at its last verdict, so it stays stalled until the projection is
+ * under UNSTALL_SHARE of the horizon.
  */
 export function stallAdvice(
   verdict: Verdict,
   evidenceSeconds: number,
   t: Thresholds,
   pooledSeconds = evidenceSeconds,
+  wasStalled = false,
 ): string | null {
   if (evidenceSeconds < 60) return null;
   const minutes = evidenceSeconds / 60;
@@ -140,14 +157,15 @@ export function stallAdvice(
   // it would flag releases that go on to decide in time. Project from PROJECT_AFTER_MINUTES on.
   const early = minutes < PROJECT_AFTER_MINUTES;
   const pooled = Math.max(minutes, pooledSeconds / 60);
-  const horizon = t.maxInconclusiveSeconds / 60;
+  const limit = t.maxInconclusiveSeconds / 60;
+  const horizon = wasStalled ? limit * UNSTALL_SHARE : limit;
   for (const c of verdict.checks) {
     if (c.outcome !== 'inconclusive' || !c.blocking) continue;
     const rate = c.samples / pooled;
     const minimum = c.check === 'prediction-drift' ? t.minPredictions : t.minRequests;
     const target = c.samples < minimum ? minimum : c.needed;
     const what = c.samples < minimum ? 'its minimum sample of' : 'about';
-    if (early && rate > 0) continue;
+    if (early && rate > 0 && !wasStalled) continue;
     if (target === null)
       return `${c.check} sits between its limit and the clearly-bad margin after ${count(c.samples)} samples; more data decides only slowly — ${PERSON}`;
     if (rate <= 0 && pooled < 5) continue;
@@ -155,7 +173,7 @@ export function stallAdvice(
       return `too little traffic: green served no ${unit(c)} in ${count(pooled)} min of evidence — ${PERSON}`;
     const total = minutes + (target - c.samples) / rate;
     if (total > horizon)
-      return `too little traffic: ${c.check} needs ${what} ${count(target)} ${unit(c)} (has ${count(c.samples)}, ${rate.toFixed(1)}/min → ~${count(total)} min at this step, over maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s) — ${PERSON}`;
+      return `too little traffic: ${c.check} needs ${what} ${count(target)} ${unit(c)} (has ${count(c.samples)}, ${rate.toFixed(1)}/min → ~${count(total)} min at this step, ${total > limit ? `over maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s` : `still over half of maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s, where a stalled step clears`}) — ${PERSON}`;
   }
   return null;
 }

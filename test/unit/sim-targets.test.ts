@@ -4,6 +4,7 @@ import type { ScenarioRow } from '../../local/sim/run-cell.js';
 import { SCENARIO_KINDS, type ScenarioKind } from '../../local/sim/scenarios.js';
 import { evaluateTargets, TARGET_ALPHA, targetLines } from '../../local/sim/targets.js';
 import { proportionUpper } from '../../shared/domain/stats/index.js';
+import { parseConfig } from '../../shared/config/load.js';
 
 const KINDS: readonly ScenarioKind[] = SCENARIO_KINDS;
 
@@ -147,5 +148,24 @@ describe('issue 10’s targets against a run’s rows', () => {
       '- A/A median ≤ 35 min at 5 rps',
       '- gross rolled back ≤ 8 min median (5, 50 rps)',
     ]);
+  });
+
+  it('give a missed speed target the row’s decision floor, when they know the config', () => {
+    const service = parseConfig({
+      services: [{ service: 'projects/p/locations/l/services/s', image: 'r.pkg.dev/p/r/s' }],
+    }).services[0]!;
+    const late = run((rps, kind) => (rps === 5 && kind === 'aa' ? { medianMinutes: 47 } : {}));
+    // The cells are σ 1, blue 5xx 0.5 %: even a judge that knows both revisions needs 36 min.
+    expect(
+      evaluateTargets(late, service).find((t) => t.target.startsWith('A/A median ≤ 35'))!.missed,
+    ).toEqual([
+      '5 rps, 5xx 0.5%, σ 1 aa: 47 min — floor 36 min (p95-latency): beyond any valid judge',
+    ]);
+    const gross = run((rps, kind) =>
+      rps === 5 && kind === 'gross-5xx' ? { medianMinutes: 9 } : {},
+    );
+    expect(
+      evaluateTargets(gross, service).find((t) => t.target.startsWith('gross'))!.missed,
+    ).toEqual(['5 rps, 5xx 0.5%, σ 1 gross-5xx: 9 min — floor 8 min (error-rate): within reach']);
   });
 });

@@ -145,6 +145,30 @@ describe('stall, in evidence terms', () => {
   });
 });
 
+describe('stall hysteresis', () => {
+  // 500 requests in 5 min = 100/min: needing 4,500 → ~45 min, inside the 60 min horizon
+  const hovering = verdict(check('error-rate', 'inconclusive', { samples: 500, needed: 4500 }));
+  it('a step that was not stalled holds at a projection inside maxInconclusiveSeconds', () => {
+    expect(decide({ verdict: hovering }).decision).toBe('hold');
+  });
+  it('a stalled step stays stalled until the projection is under half the horizon, and says so', () => {
+    const r = decide({ verdict: hovering, wasStalled: true });
+    expect(r.decision).toBe('stalled');
+    expect(r.advice).toBe(
+      'too little traffic: error-rate needs about 4,500 requests (has 500, 100.0/min → ~45 min at this step, still over half of maxInconclusiveSeconds 3600 s, where a stalled step clears) — raise traffic to the service, or decide by hand: cutover promote | cutover rollback',
+    );
+  });
+  it('clears under half the horizon: 2,900 needed → ~29 min', () => {
+    const near = verdict(check('error-rate', 'inconclusive', { samples: 500, needed: 2900 }));
+    expect(decide({ verdict: near, wasStalled: true }).decision).toBe('hold');
+  });
+  it('a stalled step is projected from its first minute, not after five', () => {
+    const v = verdict(check('error-rate', 'inconclusive', { samples: 60, needed: 4900 }));
+    expect(decide({ verdict: v, evidenceSeconds: 120 }).decision).toBe('hold');
+    expect(decide({ verdict: v, evidenceSeconds: 120, wasStalled: true }).decision).toBe('stalled');
+  });
+});
+
 describe('stall with pooled evidence', () => {
   // 90 samples, ~420 needed, 10 min at this step.
   const slow = verdict(check('error-rate', 'inconclusive', { samples: 90, needed: 420 }));
