@@ -12,7 +12,7 @@ function estimate(c: CheckResult): string {
   return `mean ${num(c.observed)}`;
 }
 
-/** The bounds the look tested, in words of their unit (CheckResult.interval). */
+/** The bounds the look decided on, in words of their unit (CheckResult.interval). */
 function interval(c: CheckResult): string {
   const i = c.interval;
   if (!i) return 'no interval yet';

@@ -45,10 +45,11 @@ export const CheckResult = z.object({
   samples: z.number().int().nonnegative(),
   critical: z.boolean().default(false),
   /**
-   * The two one-sided bounds this look tested, at this look's confidence: `lower` against the
-   * fail boundary, `upper` against the pass boundary. Units: the 5xx rate; for latency the share
-   * of green above the fail / pass thresholds; for drift green mean − blue mean. Null when the
-   * check could not be tested (no data, too few samples).
+   * The two one-sided bounds the look decided on: `lower` against the fail boundary, `upper`
+   * against the pass boundary, each the tighter of the exact per-look bound and the always-valid
+   * confidence-sequence bound (stats/sequence.ts). Units: the 5xx rate; for latency the share of
+   * green above the fail / pass thresholds; for drift green mean − blue mean. Null when the check
+   * could not be tested (no data, too few samples).
    */
   interval: z.object({ lower: z.number(), upper: z.number() }).nullable().default(null),
   /** The boundary crossed, in words with its numbers ("fail: lower bound 2.41% > limit 2.00%"), or null. */

@@ -6,6 +6,8 @@ import {
   crosses,
   meanEvidence,
   meanSampleNeeded,
+  meanSequenceLower,
+  meanSequenceUpper,
   proportionEvidence,
   proportionSampleNeeded,
   lookAlpha,
@@ -13,6 +15,8 @@ import {
   mergeMoments,
   momentsOf,
   proportionLower,
+  proportionSequenceLower,
+  proportionSequenceUpper,
   proportionUpper,
   quantileRankBounds,
 } from '../../shared/domain/stats/index.js';
@@ -163,6 +167,49 @@ describe('always-valid mixture evidence', () => {
     expect(check(0.05, 'above')).toBeLessThanOrEqual(alpha + 0.02);
     expect(check(0.03, 'below')).toBeLessThanOrEqual(alpha + 0.02);
   });
+});
+
+// The roots of ln M(p0) = ln(1/α), found with scipy.optimize.brentq on the same mixtures.
+describe('confidence sequences: the bounds the mixtures imply', () => {
+  it.each([
+    // x, n, α, lower, upper
+    [10, 100, 0.05, 0.033952505512529714, 0.20727494192092166],
+    [3, 3, 0.05, 0.15183815791864252, 1],
+    [0.5, 20, 0.09, 0, 0.21956208667094204],
+    [40, 1000, 0.0045, 0.02077505889776891, null],
+    [0, 200, 0.09, 0, 0.018566842121159204],
+  ] as const)('binomial: %d of %d at α %d: [%d, %d]', (x, n, alpha, lower, upper) => {
+    expect(proportionSequenceLower(x, n, alpha)).toBeCloseTo(lower, 9);
+    if (upper !== null) expect(proportionSequenceUpper(x, n, alpha)).toBeCloseTo(upper, 9);
+  });
+
+  it('is the boundary of the mixture test: evidence at the bound is ln(1/α), on the rejected side', () => {
+    const lower = proportionSequenceLower(150, 3000, 0.0045);
+    const atLower = proportionEvidence(150, 3000, lower, 'above');
+    expect(atLower).toBeCloseTo(Math.log(1 / 0.0045), 6);
+    expect(atLower).toBeGreaterThanOrEqual(Math.log(1 / 0.0045));
+    const upper = proportionSequenceUpper(150, 3000, 0.09);
+    const atUpper = proportionEvidence(150, 3000, upper, 'below');
+    expect(atUpper).toBeCloseTo(Math.log(1 / 0.09), 6);
+    expect(atUpper).toBeGreaterThanOrEqual(Math.log(1 / 0.09));
+  });
+
+  it('knows nothing without trials', () => {
+    expect(proportionSequenceLower(0, 0, 0.05)).toBe(0);
+    expect(proportionSequenceUpper(0, 0, 0.05)).toBe(1);
+  });
+
+  it.each([
+    // ĉ, se, scale, α, lower, upper
+    [0.05, 0.01, 0.057, 0.00225, 0.010311839352434713, 0.0896881606475653],
+    [0, 0.02, 0.07, 0.045, -0.05831802718177801, 0.05831802718177801],
+  ] as const)(
+    'Gaussian: ĉ %d, se %d, scale %d, α %d: [%d, %d]',
+    (est, se, scale, alpha, lower, upper) => {
+      expect(meanSequenceLower(est, se, scale, alpha)).toBeCloseTo(lower, 9);
+      expect(meanSequenceUpper(est, se, scale, alpha)).toBeCloseTo(upper, 9);
+    },
+  );
 });
 
 // (ln(1/α) + ln K) / KL(estimate ‖ p0) for the binomial, n · 2(ln(1/α) + ln K) · se² / ĉ² for the

@@ -1,7 +1,14 @@
 import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import type { Moments, RevisionMetrics } from '../measurement.js';
-import { contrastBounds, meanEvidence, meanSampleNeeded, type Bounds } from '../stats/index.js';
+import {
+  contrastBounds,
+  meanEvidence,
+  meanSampleNeeded,
+  meanSequenceLower,
+  meanSequenceUpper,
+  type Bounds,
+} from '../stats/index.js';
 import {
   conf,
   count,
@@ -57,9 +64,23 @@ export function judgePredictionDrift(
   const fail = edges(g.value, b.value, mb, t.maxPredictionDrift, alpha.fail / 2);
   const pass = edges(g.value, b.value, mb, t.clearlyBad.predictionDrift, alpha.pass / 2);
   const distance = g.value.mean - mb;
-  // Bounds on μg − μb at the pass side's confidence, for the reader.
+  // Bounds on μg − μb at the pass side's confidence, for the reader: the t bounds, or the
+  // mixture's confidence sequence (stats/sequence.ts) where tighter, as the pass side decides.
   const diff = contrastBounds(g.value, b.value, 1, alpha.pass / 2);
-  const interval = diff ? { lower: diff.lower, upper: diff.upper } : null;
+  const passScale = band(mb, t.clearlyBad.predictionDrift);
+  const always = alpha.always ? alpha.always.pass / 2 : undefined;
+  const interval = diff
+    ? {
+        lower: Math.max(
+          diff.lower,
+          always ? meanSequenceLower(diff.estimate, diff.se, passScale, always) : -Infinity,
+        ),
+        upper: Math.min(
+          diff.upper,
+          always ? meanSequenceUpper(diff.estimate, diff.se, passScale, always) : Infinity,
+        ),
+      }
+    : null;
   const fields = {
     observed,
     samples,
@@ -89,7 +110,6 @@ export function judgePredictionDrift(
   const means = `mean prediction ${num(g.value.mean)} vs blue ${num(mb)} (${change}) over ${count(samples)} / ${count(b.value.count)} predictions`;
   const allowed = (r: number) => (mb === 0 ? `±${num(r)}` : `±${pct(r)}`);
   const failScale = band(mb, t.maxPredictionDrift);
-  const passScale = band(mb, t.clearlyBad.predictionDrift);
   const half = (a: number | undefined) => (a === undefined ? undefined : a / 2);
   const clears = (b: Bounds, side: 'above' | 'below', scale: number, a: number | undefined) =>
     crossing(

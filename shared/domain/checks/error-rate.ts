@@ -7,6 +7,7 @@ import {
   proportionSampleNeeded,
   proportionUpper,
 } from '../stats/index.js';
+import { failSideLower, passSideUpper } from './interval.js';
 import {
   conf,
   count,
@@ -50,10 +51,14 @@ export function judgeErrorRate(
   const bad = t.clearlyBad.max5xxRate;
   const critical = t.max5xxRate * t.criticalMultiple;
   const est = observed ?? 0;
+  const interval = {
+    lower: failSideLower(lower, x, n, alpha),
+    upper: passSideUpper(upper, x, n, alpha),
+  };
   const fields = {
     observed,
     samples: n,
-    interval: { lower, upper },
+    interval,
     // the sooner of the exact bound's and the mixture's projections, per side
     needed: needed(
       Math.min(
@@ -70,7 +75,7 @@ export function judgeErrorRate(
     ),
   };
   const rate = observed === null ? 'no requests' : `${pct(observed)} (${count(x)} of ${count(n)})`;
-  const bounds = `${pct(lower)} ≤ p ≤ ${pct(upper)}`;
+  const bounds = `${pct(interval.lower)} ≤ p ≤ ${pct(interval.upper)}`;
   const above = (p0: number) =>
     crossing(lower > p0, proportionEvidence(x, n, p0, 'above'), alpha.always?.fail);
   const aboveCritical = above(critical);
@@ -78,7 +83,7 @@ export function judgeErrorRate(
     return result(base, 'fail', {
       ...fields,
       critical: true,
-      boundary: `critical: ${aboveCritical.by ?? `lower bound ${pct(lower)}`} > ${pct(critical)} (${t.criticalMultiple} × ${pct(t.max5xxRate)})`,
+      boundary: `critical: ${aboveCritical.by ?? `lower bound ${pct(interval.lower)}`} > ${pct(critical)} (${t.criticalMultiple} × ${pct(t.max5xxRate)})`,
       reason: `5xx rate ${rate} is above ${pct(critical)} at ${aboveCritical.by ? 'always-valid' : conf(alpha.fail)} confidence: critical`,
     });
   const aboveLimit = above(t.max5xxRate);
@@ -87,7 +92,7 @@ export function judgeErrorRate(
       ...fields,
       boundary: aboveLimit.by
         ? `fail: ${aboveLimit.by} against p ≤ ${pct(t.max5xxRate)}`
-        : `fail: lower bound ${pct(lower)} > limit ${pct(t.max5xxRate)}`,
+        : `fail: lower bound ${pct(interval.lower)} > limit ${pct(t.max5xxRate)}`,
       reason: `5xx rate ${rate} is above the limit ${pct(t.max5xxRate)} at ${aboveLimit.by ? 'always-valid' : conf(alpha.fail)} confidence (${bounds})`,
     });
   if (n < t.minRequests)
@@ -101,7 +106,7 @@ export function judgeErrorRate(
       ...fields,
       boundary: below.by
         ? `pass: ${below.by} against p ≥ ${pct(bad)}`
-        : `pass: upper bound ${pct(upper)} < clearly bad ${pct(bad)}`,
+        : `pass: upper bound ${pct(interval.upper)} < clearly bad ${pct(bad)}`,
       reason: `5xx rate ${rate} is below ${pct(bad)} at ${below.by ? 'always-valid' : conf(alpha.pass)} confidence (${bounds})`,
     });
   return result(base, 'inconclusive', {

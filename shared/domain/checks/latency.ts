@@ -19,6 +19,7 @@ import {
   result,
   type LookAlphas,
 } from './check-result.js';
+import { failSideLower, passSideUpper } from './interval.js';
 
 /** p95: 5 % of requests lie above it. */
 const TAIL = 0.05;
@@ -91,7 +92,11 @@ export function judgeP95(
   const fields = {
     observed,
     samples: ng,
-    interval: { lower, upper },
+    // each side's bound from its own share: above the fail threshold, above the pass threshold
+    interval: {
+      lower: failSideLower(lower, sf * n, n, alpha),
+      upper: passSideUpper(upper, sp * n, n, alpha),
+    },
     // projections in green requests: the effective sample grows with green's at a fixed split
     needed: scaled(
       ng / n,
@@ -118,7 +123,7 @@ export function judgeP95(
       ...fields,
       boundary: fail.by
         ? `fail: share of green above ${ms(failAt)} ${pct(sf)}, ${fail.by} against ≤ 5%`
-        : `fail: share of green above ${ms(failAt)} ≥ ${pct(lower)} > 5%`,
+        : `fail: share of green above ${ms(failAt)} ≥ ${pct(fields.interval.lower)} > 5%`,
       reason: `${p95s}: more than 5% of green is above ${ms(failAt)} (blue p95 × ${1 + t.p95Tolerance} + ${ms(t.p95SlackMs)}) at ${fail.by ? 'always-valid' : conf(alpha.fail)} confidence`,
     });
   const pass = crossing(
@@ -131,7 +136,7 @@ export function judgeP95(
       ...fields,
       boundary: pass.by
         ? `pass: share of green above ${ms(passAt)} ${pct(sp)}, ${pass.by} against ≥ 5%`
-        : `pass: share of green above ${ms(passAt)} ≤ ${pct(upper)} < 5%`,
+        : `pass: share of green above ${ms(passAt)} ≤ ${pct(fields.interval.upper)} < 5%`,
       reason: `${p95s}: less than 5% of green is above ${ms(passAt)} (clearly bad: blue p95 × ${1 + t.clearlyBad.p95Increase} + ${ms(t.p95SlackMs)}) at ${pass.by ? 'always-valid' : conf(alpha.pass)} confidence`,
     });
   return result(base, 'inconclusive', {

@@ -17,3 +17,9 @@ export {
   proportionEvidence,
   proportionSampleNeeded,
 } from './mixture.js';
+export {
+  meanSequenceLower,
+  meanSequenceUpper,
+  proportionSequenceLower,
+  proportionSequenceUpper,
+} from './sequence.js';

@@ -17,11 +17,11 @@
  */
 
 /** Alternatives on the log-odds scale, as distances from the boundary: ×1.16 … ×10 in odds. */
-const LOG_ODDS_SHIFTS = [0.15, 0.3, 0.5, 0.9, 1.6, 2.3];
+export const LOG_ODDS_SHIFTS = [0.15, 0.3, 0.5, 0.9, 1.6, 2.3];
 /** Gaussian alternatives, in units of the caller's scale (the margin the test is about). */
-const MEAN_SHIFTS = [0.15, 0.3, 0.5, 1, 2];
+export const MEAN_SHIFTS = [0.15, 0.3, 0.5, 1, 2];
 
-const EDGE = 1e-12;
+export const EDGE = 1e-12;
 
 /**
  * ln M_n for a binomial proportion p after x successes in n trials (x may be fractional: a count
