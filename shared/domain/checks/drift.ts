@@ -1,14 +1,7 @@
 import type { Thresholds } from '../../schemas/config.js';
 import type { CheckResult } from '../../schemas/release.js';
 import type { Moments, RevisionMetrics } from '../measurement.js';
-import {
-  contrastBounds,
-  meanEvidence,
-  meanSampleNeeded,
-  meanSequenceLower,
-  meanSequenceUpper,
-  type Bounds,
-} from '../stats/index.js';
+import { contrastBounds, meanEvidence, meanSampleNeeded, type Bounds } from '../stats/index.js';
 import {
   conf,
   count,
@@ -20,6 +13,7 @@ import {
   result,
   type LookAlphas,
 } from './check-result.js';
+import { contrastInterval } from './interval.js';
 
 /**
  * Green's mean prediction μg against blue's μb: the allowed band is μb ± r·|μb|. Each edge of the
@@ -68,18 +62,8 @@ export function judgePredictionDrift(
   // mixture's confidence sequence (stats/sequence.ts) where tighter, as the pass side decides.
   const diff = contrastBounds(g.value, b.value, 1, alpha.pass / 2);
   const passScale = band(mb, t.clearlyBad.predictionDrift);
-  const always = alpha.always ? alpha.always.pass / 2 : undefined;
   const interval = diff
-    ? {
-        lower: Math.max(
-          diff.lower,
-          always ? meanSequenceLower(diff.estimate, diff.se, passScale, always) : -Infinity,
-        ),
-        upper: Math.min(
-          diff.upper,
-          always ? meanSequenceUpper(diff.estimate, diff.se, passScale, always) : Infinity,
-        ),
-      }
+    ? contrastInterval(diff, passScale, alpha.always ? alpha.always.pass / 2 : undefined)
     : null;
   const fields = {
     observed,
