@@ -8,6 +8,21 @@ import {
   type ScenarioKind,
 } from './scenarios.js';
 
+/** What the floor depends on: a service config's judging settings. */
+export type JudgedSettings = Pick<
+  ServiceConfig,
+  'thresholds' | 'steps' | 'bakeSeconds' | 'monitoringLagSeconds'
+>;
+
+export interface Floor {
+  /** Expected minutes from the first step's start to the decision; Infinity: never decides. */
+  minutes: number;
+  /** The check that sets it. */
+  by: string;
+}
+
+const TAIL = 0.05;
+
 /**
  * How soon ANY valid judge could decide a scenario, in expectation: a floor under the benchmark's
  * medians, so a missed speed target reads as "cutover is slow here" or as "nothing valid is faster".
@@ -26,24 +41,10 @@ import {
  *
  * Time: a step's data is visible monitoringLagSeconds late, each step after a pass needs a full
  * bake of its own evidence, and evidence pools across steps (as the controller does). Fails count
- * failureLimit looks a minute apart, except a critical 5xx rate. Ticks are a minute apart.
+ * failureLimit looks a minute apart, except a critical 5xx rate. Ticks are a minute apart. The
+ * issue's minimum samples hold for the oracle too: no pass on fewer than minRequests requests
+ * (minPredictions for drift), no latency or drift fail either; a 5xx rate may fail on fewer.
  */
-/** What the floor depends on: a service config's judging settings. */
-export type JudgedSettings = Pick<
-  ServiceConfig,
-  'thresholds' | 'steps' | 'bakeSeconds' | 'monitoringLagSeconds'
->;
-
-export interface Floor {
-  /** Expected minutes from the first step's start to the decision; Infinity: never decides. */
-  minutes: number;
-  /** The check that sets it. */
-  by: string;
-}
-
-const TAIL = 0.05;
-
-/** The floor for one scenario kind of the benchmark, at a service's config, in a cell. */
 export function decisionFloor(config: JudgedSettings, cell: Cell, kind: ScenarioKind): Floor {
   const scenario = scenariosFor(config.thresholds, cell).find((s) => s.kind === kind);
   if (!scenario) throw new Error(`no scenario of kind ${kind}`);
@@ -58,6 +59,13 @@ interface Information {
   kl: number;
   /** Samples per green request (predictions come with successful requests only). */
   perRequest: number;
+  /** The fewest samples the check decides on. */
+  minimum: number;
+}
+
+/** Green requests a check needs: ln(1/α) nats of evidence, and its minimum sample. */
+function requestsNeeded(c: Information, alpha: number): number {
+  return Math.max(Math.log(1 / alpha) / c.kl, c.minimum) / c.perRequest;
 }
 
 /** Every check must pass every step; the last at promoteAlpha. */
@@ -66,12 +74,18 @@ function passFloor(config: JudgedSettings, cell: Cell, change: Change): Floor {
   const p5xx = change.errorRate ?? cell.baseline5xx;
   const share = 1 - latencyCdf(cell, change)(passThreshold(config, cell));
   const info: Information[] = [
-    { check: 'error-rate', kl: below(p5xx, t.clearlyBad.max5xxRate), perRequest: 1 },
-    { check: 'p95-latency', kl: below(share, TAIL), perRequest: 1 },
+    {
+      check: 'error-rate',
+      kl: below(p5xx, t.clearlyBad.max5xxRate),
+      perRequest: 1,
+      minimum: t.minRequests,
+    },
+    { check: 'p95-latency', kl: below(share, TAIL), perRequest: 1, minimum: t.minRequests },
     {
       check: 'prediction-drift',
       kl: meanKl(change.drift, t.clearlyBad.predictionDrift, 'inside'),
       perRequest: 1 - p5xx,
+      minimum: t.minPredictions,
     },
   ];
   const lag = config.monitoringLagSeconds / 60;
@@ -86,7 +100,7 @@ function passFloor(config: JudgedSettings, cell: Cell, change: Change): Floor {
     // (served until lag ago, earlier steps included) carry ln(1/α) nats for every check.
     const needs = info.map((c) => ({
       check: c.check,
-      minutes: (Math.log(1 / alpha) / (c.kl * c.perRequest) - generated) / rate,
+      minutes: (requestsNeeded(c, alpha) - generated) / rate,
     }));
     const slowest = needs.reduce((a, b) => (b.minutes > a.minutes ? b : a));
     if (!Number.isFinite(slowest.minutes)) return { minutes: Infinity, by: slowest.check };
@@ -105,18 +119,32 @@ function failFloor(config: JudgedSettings, cell: Cell, change: Change): Floor {
   const share = 1 - latencyCdf(cell, change)(failThreshold(config, cell));
   const confirm = t.failureLimit - 1;
   const candidates: (Information & { extra: number })[] = [
-    { check: 'error-rate', kl: above(p5xx, t.max5xxRate), perRequest: 1, extra: confirm },
+    {
+      check: 'error-rate',
+      kl: above(p5xx, t.max5xxRate),
+      perRequest: 1,
+      minimum: 0,
+      extra: confirm,
+    },
     {
       check: 'error-rate (critical)',
       kl: above(p5xx, t.max5xxRate * t.criticalMultiple),
       perRequest: 1,
+      minimum: 0,
       extra: 0,
     },
-    { check: 'p95-latency', kl: above(share, TAIL), perRequest: 1, extra: confirm },
+    {
+      check: 'p95-latency',
+      kl: above(share, TAIL),
+      perRequest: 1,
+      minimum: t.minRequests,
+      extra: confirm,
+    },
     {
       check: 'prediction-drift',
       kl: meanKl(change.drift, t.maxPredictionDrift, 'beyond'),
       perRequest: 1 - p5xx,
+      minimum: t.minPredictions,
       extra: confirm,
     },
   ];
@@ -124,7 +152,7 @@ function failFloor(config: JudgedSettings, cell: Cell, change: Change): Floor {
   const lag = config.monitoringLagSeconds / 60;
   return candidates
     .map((c) => {
-      const requests = Math.log(1 / t.failAlpha) / (c.kl * c.perRequest);
+      const requests = requestsNeeded(c, t.failAlpha);
       return { minutes: Math.ceil(lag + requests / rate) + c.extra, by: c.check };
     })
     .reduce((best, c) => (c.minutes < best.minutes ? c : best));
