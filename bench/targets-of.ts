@@ -1,19 +1,24 @@
 /**
- * `npx tsx bench/targets-of.ts RUN.txt [RUN.txt …]`: issue 10's targets over the rows of one or
- * more saved `npm run bench:judgement` outputs (their JSON lines), so runs made at different
- * sizes — e.g. 1000 releases at 5 and 50 requests/s, fewer at 0.5 — are judged as one table.
+ * `npx tsx bench/targets-of.ts [--tables] RUN.txt [RUN.txt …]`: issue 10's targets over the rows
+ * of one or more saved `npm run bench:judgement` outputs (their JSON lines), so runs made at
+ * different sizes — e.g. 1000 releases at 5 and 50 requests/s, fewer at 0.5 — are judged as one
+ * table. `--tables` first prints each cell's table again, with the floors as the code computes
+ * them now (they depend on the config only, not on the run).
  */
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../shared/config/load.js';
 import type { CellRows } from '../local/sim/run-cells.js';
 import type { ScenarioRow } from '../local/sim/run-cell.js';
 import type { Cell } from '../local/sim/scenarios.js';
+import { cellTable } from '../local/sim/table.js';
 import { targetLines } from '../local/sim/targets.js';
 
-const files = process.argv.slice(2);
+const args = process.argv.slice(2);
+const tables = args.includes('--tables');
+const files = args.filter((a) => a !== '--tables');
 if (files.length === 0) {
   console.error(
-    'usage: npx tsx bench/targets-of.ts RUN.txt [RUN.txt …] (saved bench:judgement outputs)',
+    'usage: npx tsx bench/targets-of.ts [--tables] RUN.txt [RUN.txt …] (saved bench:judgement outputs)',
   );
   process.exit(2);
 }
@@ -33,4 +38,7 @@ const service = parseConfig({
     { service: 'projects/p/locations/l/services/service', image: 'sim-docker.pkg.dev/p/r/service' },
   ],
 }).services[0]!;
+if (tables)
+  for (const { cell, rows } of cells.values())
+    console.log(cellTable(cell, rows, service).join('\n'));
 console.log(targetLines([...cells.values()], service).join('\n'));

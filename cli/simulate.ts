@@ -7,7 +7,7 @@ import type { Config } from '../shared/schemas/config.js';
 import { simulateCells, type JobRunner, type SimulationOptions } from '../local/sim/run-cells.js';
 import type { ScenarioRow } from '../local/sim/run-cell.js';
 import type { Cell } from '../local/sim/scenarios.js';
-import { cellHeading, floorText } from '../local/sim/table.js';
+import { cellHeading, floorTexts } from '../local/sim/table.js';
 import { targetLines } from '../local/sim/targets.js';
 import { processIo, wantsJson, type Io, type OutputOptions } from './output.js';
 
@@ -208,12 +208,13 @@ export function renderSimulation(r: SimulationReport): string[] {
     `${r.service}: ${r.releases} simulated releases per scenario at ${cellHeading(r.cell)}`,
     `steps [${r.settings.steps.join(', ')}], bake ${r.settings.bakeSeconds} s, lag ${r.settings.monitoringLagSeconds} s, seed ${r.seed}; ${r.seconds} s`,
     '',
-    `${'scenario'.padEnd(width)}  promoted  rolled back  undecided (stalled)  said stalled  median min  floor min  median green req`,
+    `${'scenario'.padEnd(width)}  promoted  rolled back  undecided (stalled)  said stalled  median min  floor min  oracle min  median green req`,
   ];
   for (const row of r.rows) {
+    const floors = floorTexts(r.settings, r.cell, row);
     const undecided = `${pct(row.undecided, row.releases)} (${pct(row.stalled, row.releases)})`;
     lines.push(
-      `${row.scenario.padEnd(width)}  ${pct(row.promoted, row.releases).padStart(8)}  ${pct(row.rolledBack, row.releases).padStart(11)}  ${undecided.padStart(19)}  ${pct(row.saidStalled, row.releases).padStart(12)}  ${String(row.medianMinutes ?? '–').padStart(10)}  ${floorText(r.settings, r.cell, row).padStart(9)}  ${String(row.medianGreenRequests ?? '–').padStart(16)}`,
+      `${row.scenario.padEnd(width)}  ${pct(row.promoted, row.releases).padStart(8)}  ${pct(row.rolledBack, row.releases).padStart(11)}  ${undecided.padStart(19)}  ${pct(row.saidStalled, row.releases).padStart(12)}  ${String(row.medianMinutes ?? '–').padStart(10)}  ${floors.median.padStart(9)}  ${floors.anytime.padStart(10)}  ${String(row.medianGreenRequests ?? '–').padStart(16)}`,
     );
   }
   return [

@@ -1,4 +1,4 @@
-import { decisionFloor, type JudgedSettings } from './feasibility.js';
+import { decisionFloors, type JudgedSettings } from './feasibility.js';
 import type { Cell } from './scenarios.js';
 import type { ScenarioRow } from './run-cell.js';
 
@@ -20,29 +20,33 @@ export function cellLabel(cell: Cell): string {
 }
 
 /**
- * A cell's rows as a Markdown table. "floor min": the expected minutes to the decision of the best
- * valid judge, one that knows both revisions exactly (feasibility.ts) — no row can beat it by much.
+ * A cell's rows as a Markdown table. The two floors (feasibility.ts) are judges that know both
+ * revisions exactly: "floor min" is the median below which no valid judge decides, "oracle min"
+ * the expected minutes of one valid at every look with no horizon, as cutover's tests are.
  */
 export function cellTable(cell: Cell, rows: ScenarioRow[], service: JudgedSettings): string[] {
   const lines = [
     `#### ${cellHeading(cell)}`,
     '',
-    '| scenario | releases | promoted | rolled back | undecided (stalled) | said stalled | stopped at 10% | median min | floor min | median green req |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | releases | promoted | rolled back | undecided (stalled) | said stalled | stopped at 10% | median min | floor min | oracle min | median green req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const r of rows)
+  for (const r of rows) {
+    const floors = floorTexts(service, cell, r);
     lines.push(
-      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.saidStalled, r.releases)} | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${floorText(service, cell, r)} | ${r.medianGreenRequests ?? '–'} |`,
+      `| ${r.scenario} | ${r.releases} | ${pct(r.promoted, r.releases)} | ${pct(r.rolledBack, r.releases)} | ${pct(r.undecided, r.releases)} (${pct(r.stalled, r.releases)}) | ${pct(r.saidStalled, r.releases)} | ${pct(r.firstStepOnly, r.releases)} | ${r.medianMinutes ?? '–'} | ${floors.median} | ${floors.anytime} | ${r.medianGreenRequests ?? '–'} |`,
     );
+  }
   return [...lines, ''];
 }
 
-/** The decision floor of a row's scenario, in minutes ("∞": no valid judge decides it). */
-export function floorText(
+/** A row's two floors in minutes ("∞": no valid judge decides it). */
+export function floorTexts(
   service: JudgedSettings,
   cell: Cell,
   row: Pick<ScenarioRow, 'kind'>,
-): string {
-  const { minutes } = decisionFloor(service, cell, row.kind);
-  return Number.isFinite(minutes) ? String(minutes) : '∞';
+): { median: string; anytime: string } {
+  const floors = decisionFloors(service, cell, row.kind);
+  const text = (m: number) => (Number.isFinite(m) ? String(m) : '∞');
+  return { median: text(floors.median.minutes), anytime: text(floors.anytime.minutes) };
 }

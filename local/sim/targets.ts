@@ -1,5 +1,5 @@
 import { proportionLower, proportionUpper } from '../../shared/domain/stats/index.js';
-import { decisionFloor, type JudgedSettings } from './feasibility.js';
+import { decisionFloors, type JudgedSettings } from './feasibility.js';
 import type { CellRows } from './run-cells.js';
 import type { ScenarioRow } from './run-cell.js';
 import type { ScenarioKind } from './scenarios.js';
@@ -145,9 +145,9 @@ function judgeRow(judge: Judge, row: ScenarioRow): Verdict {
 
 /**
  * Each of issue 10's targets checked against a run's rows, picked by scenario kind and traffic.
- * With the run's service config, a missed speed target's line also gives the row's decision floor
- * (feasibility.ts): the expected minutes of the best valid judge, so a reader sees whether the
- * target is within reach of any judge at that traffic.
+ * With the run's service config, a missed speed target's line also gives the row's two floors
+ * (feasibility.ts): the median below which no valid judge decides, and the expected minutes of
+ * one valid at every look, so a reader sees whether the target is within reach at that traffic.
  */
 export function evaluateTargets(results: CellRows[], service?: JudgedSettings): TargetResult[] {
   return TARGETS.map((target) => {
@@ -192,10 +192,15 @@ function floorNote(
   row: ScenarioRow,
   limit: number,
 ): string {
-  const floor = decisionFloor(service, cell, row.kind);
-  const minutes = Number.isFinite(floor.minutes) ? `${floor.minutes} min` : 'never';
-  const reach = floor.minutes > limit ? 'beyond any valid judge' : 'within reach';
-  return ` — floor ${minutes} (${floor.by}): ${reach}`;
+  const { median, anytime } = decisionFloors(service, cell, row.kind);
+  const text = (m: number) => (Number.isFinite(m) ? `${m} min` : 'never');
+  const reach =
+    median.minutes > limit
+      ? 'beyond any valid judge'
+      : anytime.minutes > limit
+        ? 'beyond a judge valid at every look (only one with a planned horizon could)'
+        : 'within reach';
+  return ` — floor ${text(median.minutes)}, oracle ${text(anytime.minutes)} (${anytime.by}): ${reach}`;
 }
 
 /**
