@@ -40,8 +40,8 @@ export interface Floor {
  *   the nearest null, by KL(truth ‖ null) a sample; by Wald's identity the expected sample is at
  *   least ln(1/α) / KL. cutover pays more again: it does not know the truth (a mixture, ln K
  *   nats), it estimates blue, and it splits α with its per-look tests.
- * Between the two lies the price of being valid at every look with no horizon: a judge with a
- * planned horizon (group-sequential boundaries) can get closer to `median`.
+ * Between the two lies the price of being able to decide at any look of an open-ended step: only a
+ * judge that decides at a few planned looks (group-sequential boundaries) gets close to `median`.
  *
  * Time: a step's data is visible monitoringLagSeconds late, each step after a pass needs a full
  * bake of its own evidence, and evidence pools across steps (as the controller does). Fails

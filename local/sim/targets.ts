@@ -198,7 +198,7 @@ function floorNote(
     median.minutes > limit
       ? 'beyond any valid judge'
       : anytime.minutes > limit
-        ? 'beyond a judge valid at every look (only one with a planned horizon could)'
+        ? 'beyond an always-valid judge (only one deciding at a few planned looks could)'
         : 'within reach';
   return ` — floor ${text(median.minutes)}, oracle ${text(anytime.minutes)} (${anytime.by}): ${reach}`;
 }
