@@ -31,11 +31,7 @@ describe('a service that follows a gcr.io image (Artifact Registry gcr.io reposi
     const blue = record.stable.revision;
     h.seed(green, { requests: 5 });
     await tick();
-    h.seed(blue);
-    h.seed(green);
-    await tick();
-    h.seed(green);
-    await tick();
+    await h.passBothSteps({ blue, green }, tick);
     expect((await h.view()).record?.release?.phase).toBe('promoted');
     const tags = await h.deps.registry().listTags(GCR);
     expect(tags.find((t) => t.tag.startsWith('rollback-'))?.digest).toBe(digestOf(1));

@@ -146,6 +146,22 @@ export class Harness {
   }
 
   /**
+   * Passes both steps of the test config on seeded, passing metrics: blue and green, a tick (the
+   * step after the first); green again, a tick (the last step, which promotes). `tick` is the
+   * calling file's own, as each numbers its slots.
+   */
+  async passBothSteps(
+    revisions: { blue: string; green: string },
+    tick: () => Promise<unknown>,
+  ): Promise<void> {
+    this.seed(revisions.blue);
+    this.seed(revisions.green);
+    await tick();
+    this.seed(revisions.green);
+    await tick();
+  }
+
+  /**
    * Seeds `requests` observations for a revision over the next second: the clock moves on 1 s,
    * so the points end after the current step began and no later than the next tick's now.
    */

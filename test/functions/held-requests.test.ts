@@ -117,11 +117,7 @@ describe("a person's request that Google refuses permanently holds the release",
   it('a container rollback refused during the next release holds it (never promoted), then deploys the image stable before', async () => {
     h = await Harness.start();
     const { blue, green } = await toFirstStep();
-    h.seed(blue);
-    h.seed(green);
-    await tick();
-    h.seed(green);
-    await tick();
+    await h.passBothSteps({ blue, green }, tick);
     expect((await record()).release?.phase).toBe('promoted');
     // v3 is being released when a person asks for the image before v2.
     await deliver('provisionGreen', 'gcr', {

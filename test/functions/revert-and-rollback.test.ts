@@ -85,12 +85,7 @@ function closedIncident(id = '0.abc123'): Record<string, unknown> {
 
 /** v2 released and promoted: its two steps judged on seeded, passing metrics. */
 async function promoted(): Promise<void> {
-  const { blue, green } = await shifting();
-  h.seed(blue);
-  h.seed(green);
-  await tick();
-  h.seed(green);
-  await tick();
+  await h.passBothSteps(await shifting(), tick);
   expect((await h.view()).record?.release?.phase).toBe('promoted');
 }
 
