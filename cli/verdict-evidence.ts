@@ -39,7 +39,7 @@ export function evidenceLines(v: Verdict, indent = '  '): string[] {
     return `${indent}${c.check}: ${c.outcome}${blocking} · ${n}, ${estimate(c)}, ${interval(c)} · ${crossed}${needs}`;
   });
   lines.push(
-    `${indent}looks ${v.looks.fail} (fail side) / ${v.looks.pass} (pass side), window ${v.window.start} → ${v.window.end}`,
+    `${indent}fail look ${v.looks.fail}, ${v.looks.pass > 0 ? `planned pass look ${v.looks.pass}` : 'no planned pass look'}, window ${v.window.start} → ${v.window.end}`,
   );
   if (v.advice) lines.push(`${indent}advice: ${v.advice}`);
   return lines;

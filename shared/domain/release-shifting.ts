@@ -1,6 +1,7 @@
 import { sharesAdvice, trafficShares } from './out-of-band.js';
 import type { ServiceRecord, Verdict } from '../schemas/release.js';
-import { judgeStep, type Looks } from './analysis.js';
+import { firstLookAlpha, judgeStep, type Looks } from './analysis.js';
+import { holdPasses, stepPassLook } from './pass-looks.js';
 import type { RevisionMetrics } from './measurement.js';
 import { eventBase, publish } from './release-events.js';
 import { rollBack } from './release-endings.js';
@@ -76,16 +77,28 @@ export function analyse(
   // The bake counts this step's own evidence: the window's part since the step began.
   const stepStart = Math.max(input.window.start.getTime(), Date.parse(active.step.startedAt));
   const evidenceSeconds = Math.max(0, (end - stepStart) / 1000);
-  const verdict = judgeStep({
+  const lastStep = active.step.index === steps.length - 1;
+  const relative = active.step.percent < 100 || servedAnything(input.blue);
+  const passLook = stepPassLook({
+    step: active.step,
+    blue: input.blue,
+    green: input.green,
+    thresholds,
+    firstAlpha: firstLookAlpha(thresholds, lastStep),
+    relative,
+    baked: evidenceSeconds >= bakeSeconds,
+  });
+  const judgedNow = judgeStep({
     blue: input.blue,
     green: input.green,
     thresholds,
     window: input.window,
     now: ctx.now,
-    looks: looksAt(pooledSeconds, evidenceSeconds, bakeSeconds),
-    compareWithBlue: active.step.percent < 100 || servedAnything(input.blue),
-    lastStep: active.step.index === steps.length - 1,
+    looks: { fail: failLook(pooledSeconds, evidenceSeconds), pass: passLook },
+    compareWithBlue: relative,
+    lastStep,
   });
+  const { verdict, passed } = holdPasses(judgedNow, active.step.passed ?? []);
   const step = decideStep({
     verdict,
     evidenceSeconds,
@@ -97,7 +110,7 @@ export function analyse(
     wasStalled: active.stalled,
     now: ctx.now,
     thresholds,
-    isLastStep: active.step.index === steps.length - 1,
+    isLastStep: lastStep,
   });
   // What each side served beside what was written: the checks above judged what was served.
   verdict.traffic = trafficShares(active.step.percent, input.blue, input.green);
@@ -105,6 +118,11 @@ export function analyse(
   const service = ctx.config.service;
   const judged: ShiftingRelease = {
     ...active,
+    step: {
+      ...active.step,
+      ...(passLook.index > 0 && { passLooks: passLook.looks }),
+      ...(passed.length > 0 && { passed }),
+    },
     consecutiveFailures: step.consecutiveFailures,
     inconclusiveSince: step.inconclusiveSince?.toISOString() ?? null,
     stalled: step.decision === 'stalled',
@@ -174,20 +192,13 @@ export function analyse(
 }
 
 /**
- * The look numbers (stats/looks.ts): one look per minute of evidence, so a repeated tick in the
- * same minute is no new look.
- * - fail counts the minutes of ALL the pooled evidence (since `evidenceSince`), across steps: any
- *   fail rolls back, so its α is spent once over the whole release.
- * - pass counts from the first look of THIS step with a full bake (earlier passes only hold, so
- *   they spend nothing), and restarts at each step: a clearly bad green is promoted only by
- *   passing the last step, which by itself happens with chance ≤ promoteAlpha (analysis.ts).
+ * The fail side's look number (stats/looks.ts): one look per minute of ALL the pooled evidence
+ * (since `evidenceSince`), across steps — any fail rolls back, so its α is spent once over the
+ * whole release — and a repeated tick in the same minute is no new look. (The pass side's looks
+ * are the step's planned ones: pass-looks.ts.)
  */
-export function looksAt(pooledSeconds: number, stepSeconds: number, bakeSeconds: number): Looks {
-  const minutes = (s: number) => Math.max(1, Math.ceil(s / 60));
-  return {
-    fail: minutes(Math.max(pooledSeconds, stepSeconds)),
-    pass: stepSeconds < bakeSeconds ? 1 : minutes(stepSeconds - bakeSeconds + 1),
-  };
+export function failLook(pooledSeconds: number, stepSeconds: number): Looks['fail'] {
+  return Math.max(1, Math.ceil(Math.max(pooledSeconds, stepSeconds) / 60));
 }
 
 function servedAnything(m: RevisionMetrics): boolean {

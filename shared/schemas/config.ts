@@ -66,7 +66,7 @@ export const Thresholds = z
     /** Pass only on evidence that green is short of these. */
     clearlyBad: ClearlyBad.default(ClearlyBad.parse({})),
     /** Chance, per check and step, that a green exactly at a limit fails (over all looks). */
-    failAlpha: Alpha.default(0.005),
+    failAlpha: Alpha.default(0.05),
     /** Chance, per check and step before the last, that a clearly bad green passes (over all looks). */
     passAlpha: Alpha.default(0.1),
     /**

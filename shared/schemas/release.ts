@@ -81,9 +81,9 @@ export const Verdict = z.object({
   checks: z.array(CheckResult),
   at: Timestamp,
   window: z.object({ start: Timestamp, end: Timestamp }),
-  /** Which look at the step this was, per side (each look spends part of the step's alpha). */
+  /** Which look this was, per side: fail the minute, pass the step's planned look (0: none). */
   looks: z
-    .object({ fail: z.number().int().positive(), pass: z.number().int().positive() })
+    .object({ fail: z.number().int().positive(), pass: z.number().int().nonnegative() })
     .default({ fail: 1, pass: 1 }),
   /** What a person should know or do: too little traffic, or stalled, with the numbers. */
   advice: z.string().nullable().default(null),
@@ -124,6 +124,15 @@ const Step = z.object({
   startedAt: Timestamp,
   /** When the step before began (null on the first): at 100% the stable's baseline comes from it. */
   previousStartedAt: Timestamp.nullable().default(null),
+  /**
+   * The step's planned pass looks once it took its first (stats/planned-looks.ts): where look 1
+   * was, in green requests, and how many it took. Absent until then (and on older records).
+   */
+  passLooks: z
+    .object({ first: z.number().positive(), taken: z.number().int().nonnegative() })
+    .optional(),
+  /** The checks that passed at this step: a pass holds for the rest of the step (pass-looks.ts). */
+  passed: z.array(CheckName).optional(),
 });
 export type Step = z.infer<typeof Step>;
 

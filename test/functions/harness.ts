@@ -162,14 +162,16 @@ export class Harness {
   }
 
   /**
-   * Seeds `requests` observations for a revision over the next second: the clock moves on 1 s,
-   * so the points end after the current step began and no later than the next tick's now.
+   * Seeds `requests` observations (400 unless told) for a revision over the next second: the
+   * clock moves on 1 s, so the points end after the current step began and no later than the
+   * next tick's now. 400 a side is enough for a clean green to pass the last step at its first
+   * planned look (promoteAlpha 0.01: look 1 at 0.004, planned at ~134 effective requests).
    */
   seed(
     revision: string,
     o: { requests?: number; errors?: number; latencyMs?: number; prediction?: number } = {},
   ): void {
-    const n = o.requests ?? 200;
+    const n = o.requests ?? 400;
     const end = this.clock.advance(1000);
     const requests = Array.from({ length: n }, (_, i) => ({
       status: i < (o.errors ?? 0) ? 503 : 200,

@@ -252,7 +252,7 @@ describe('the overall verdict', () => {
       thresholds: t,
       window: WINDOW,
       now: WINDOW.end,
-      looks: { fail: 1, pass: 1 },
+      looks: { fail: 1, pass: { index: 1, share: 0.5, upcoming: 0.25 } },
       compareWithBlue,
     });
   it('passes only when every blocking check passes', () => {
@@ -275,36 +275,50 @@ describe('the overall verdict', () => {
   });
 });
 
-describe('judgeStep: each α a tenth per look, nine tenths always-valid', () => {
-  // failAlpha 0.005 → exact 0.0005/(k(k + 1)), mixture 0.0045 (crosses at ln M ≥ ln 222.2);
-  // passAlpha 0.1 → exact 0.01/(k(k + 1)), mixture 0.09 (ln 11.1); promoteAlpha 0.01 → exact
-  // 0.001/(k(k + 1)), mixture 0.009.
-  const judge = (green: RevisionMetrics, looks: { fail: number; pass: number }, lastStep = false) =>
+describe('judgeStep: fail a tenth per minute look, pass at planned looks, the rest always-valid', () => {
+  // failAlpha 0.005 (set here; the default is 0.05) → exact 0.0005/(k(k + 1)), mixture 0.0045
+  // (crosses at ln M ≥ ln 222.2);
+  // passAlpha 0.1 → planned look j exact at 0.08·2^−j (look 1: 0.04), mixture 0.02 (ln 50);
+  // promoteAlpha 0.01 → look 1 at 0.004, mixture 0.002.
+  const LOOK_1 = { index: 1, share: 0.5, upcoming: 0.25 };
+  const NO_LOOK = { index: 0, share: 0, upcoming: 0.5 };
+  type PassLook = typeof LOOK_1;
+  const strict = Thresholds.parse({ failAlpha: 0.005 });
+  const judge = (
+    green: RevisionMetrics,
+    looks: { fail: number; pass: PassLook },
+    lastStep = false,
+  ) =>
     judgeStep({
       blue: side(),
       green,
-      thresholds: t,
+      thresholds: strict,
       window: WINDOW,
       now: WINDOW.end,
       looks,
       lastStep,
-    }).checks[0]!;
+    });
+  const first = (
+    green: RevisionMetrics,
+    looks: { fail: number; pass: PassLook },
+    lastStep = false,
+  ) => judge(green, looks, lastStep).checks[0]!;
 
   it('look 1, 34 of 1000: exact lower 1.7442% at 0.00025 ≤ 2%, evidence ×16.5 < 222: inconclusive', () => {
-    const c = judge(side(traffic(1000, 34)), { fail: 1, pass: 1 });
+    const c = first(side(traffic(1000, 34)), { fail: 1, pass: NO_LOOK });
     expect(c.outcome).toBe('inconclusive');
     expect(c.interval?.lower).toBeCloseTo(0.01744161377764334, 9);
   });
 
   it('look 1, 60 of 1000: exact lower 3.7087% at 0.00025 > 2%: fail on the exact bound', () => {
-    const c = judge(side(traffic(1000, 60)), { fail: 1, pass: 1 });
+    const c = first(side(traffic(1000, 60)), { fail: 1, pass: NO_LOOK });
     expect(c.outcome).toBe('fail');
     expect(c.interval?.lower).toBeCloseTo(0.03708727527998325, 9);
     expect(c.boundary).toBe('fail: lower bound 3.71% > limit 2.00%');
   });
 
   it('look 30, 40 of 1000: exact lower 1.6516% (at 0.0005/930) misses, evidence ×461 ≥ 222 fails', () => {
-    const c = judge(side(traffic(1000, 40)), { fail: 30, pass: 1 });
+    const c = first(side(traffic(1000, 40)), { fail: 30, pass: NO_LOOK });
     expect(c.outcome).toBe('fail');
     // the interval is the one that decided: the mixture's confidence-sequence bound, 2.0775 %
     // (root of ln M(p0) = ln 222.2, scipy brentq), tighter than the exact 1.6516 %
@@ -314,25 +328,37 @@ describe('judgeStep: each α a tenth per look, nine tenths always-valid', () => 
     );
   });
 
-  it('pass look 10, 0 of 200: exact upper 4.546% misses 3%, evidence ×69.9 ≥ 11.1 passes', () => {
-    const c = judge(side(traffic(200, 0)), { fail: 10, pass: 10 });
+  it('planned look 1, 3 of 300: exact upper 2.6724% at 0.04 < 3%: pass on the exact bound', () => {
+    const c = first(side(traffic(300, 3)), { fail: 5, pass: LOOK_1 });
     expect(c.outcome).toBe('pass');
-    // the confidence sequence's 1.8567 % (scipy), not the exact 4.546 %: below 3 %, as decided
-    expect(c.interval?.upper).toBeCloseTo(0.018566842121159204, 9);
-    expect(c.boundary).toBe('pass: always-valid evidence ×69.9 ≥ 11 (1/α 0.09) against p ≥ 3.00%');
+    expect(c.interval?.upper).toBeCloseTo(0.02672365481765414, 9);
+    expect(c.boundary).toBe('pass: upper bound 2.67% < clearly bad 3.00%');
+    expect(judge(side(traffic(300, 3)), { fail: 5, pass: LOOK_1 }).looks).toEqual({
+      fail: 5,
+      pass: 1,
+    });
   });
 
-  it('before the last step, 0 of 100: exact upper 1 − 0.005^(1/100) = 5.16%, evidence ×6.6: inconclusive', () => {
-    const c = judge(side(traffic(100, 0)), { fail: 1, pass: 1 });
+  it('the same 3 of 300 at no planned look: the exact bound does not decide, evidence ×7.4 < 50', () => {
+    const c = first(side(traffic(300, 3)), { fail: 5, pass: NO_LOOK });
     expect(c.outcome).toBe('inconclusive');
-    // the tighter of the exact 5.16 % and the confidence sequence's 3.6856 % (scipy): above 3 %
-    expect(c.interval?.upper).toBeCloseTo(0.03685591838138236, 9);
+    // only the confidence sequence at 0.02 bounds it: 3.9586 % (scipy brentq), above 3 %
+    expect(c.interval?.upper).toBeCloseTo(0.03958575957417849, 9);
+    expect(judge(side(traffic(300, 3)), { fail: 5, pass: NO_LOOK }).looks.pass).toBe(0);
   });
 
-  it('at the last step (promoteAlpha), 0 of 100: upper 1 − 0.0005^(1/100) = 7.32%: inconclusive', () => {
-    const c = judge(side(traffic(100, 0)), { fail: 1, pass: 1 }, true);
+  it('0 of 200 at no planned look: evidence ×69.9 ≥ 50 passes on the mixture', () => {
+    const c = first(side(traffic(200, 0)), { fail: 10, pass: NO_LOOK });
+    expect(c.outcome).toBe('pass');
+    // the confidence sequence's 2.7989 % (scipy): below 3 %, as decided
+    expect(c.interval?.upper).toBeCloseTo(0.02798888296609604, 9);
+    expect(c.boundary).toBe('pass: always-valid evidence ×69.9 ≥ 50 (1/α 0.02) against p ≥ 3.00%');
+  });
+
+  it('at the last step (promoteAlpha), look 1, 0 of 100: upper 1 − 0.004^(1/100) = 5.37%: inconclusive', () => {
+    const c = first(side(traffic(100, 0)), { fail: 1, pass: LOOK_1 }, true);
     expect(c.outcome).toBe('inconclusive');
-    // exact 7.32 %; the confidence sequence at 0.009: 6.4568 % (scipy)
-    expect(c.interval?.upper).toBeCloseTo(0.06456819785580675, 9);
+    // exact 5.37 %, tighter than the confidence sequence at 0.002 (8.13 %, scipy)
+    expect(c.interval?.upper).toBeCloseTo(0.05371795465207557, 9);
   });
 });

@@ -40,7 +40,7 @@ describe('config', () => {
       p95SlackMs: 5,
       maxPredictionDrift: 0.2,
       clearlyBad: { max5xxRate: 0.03, p95Increase: 0.25, predictionDrift: 0.25 },
-      failAlpha: 0.005,
+      failAlpha: 0.05,
       passAlpha: 0.1,
       promoteAlpha: 0.01,
       failureLimit: 2,

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { decisionFloors } from '../../local/sim/feasibility.js';
 import { parseConfig } from '../../shared/config/load.js';
 
+// failAlpha 0.005 (the default was, before the pass side moved to planned looks): the fail-side
+// numbers below were checked at that level.
 const service = parseConfig({
-  services: [{ service: 'projects/p/locations/l/services/s', image: 'r.pkg.dev/p/r/s' }],
+  services: [
+    {
+      service: 'projects/p/locations/l/services/s',
+      image: 'r.pkg.dev/p/r/s',
+      thresholds: { failAlpha: 0.005 },
+    },
+  ],
 }).services[0]!;
 const cell = (rps: number, baseline5xx = 0.005, sigma = 0.5) => ({
   rps,

@@ -152,7 +152,13 @@ describe('issue 10’s targets against a run’s rows', () => {
 
   it('give a missed speed target the row’s two floors, when they know the config', () => {
     const service = parseConfig({
-      services: [{ service: 'projects/p/locations/l/services/s', image: 'r.pkg.dev/p/r/s' }],
+      services: [
+        {
+          service: 'projects/p/locations/l/services/s',
+          image: 'r.pkg.dev/p/r/s',
+          thresholds: { failAlpha: 0.005 },
+        },
+      ],
     }).services[0]!;
     const late = run((rps, kind) => (rps === 5 && kind === 'aa' ? { medianMinutes: 47 } : {}));
     // σ 1, blue 5xx 0.5 %: a median of 27 min is possible, an anytime-valid oracle expects 36

@@ -12,6 +12,16 @@ export interface LookAlphas {
   fail: number;
   pass: number;
   always?: { fail: number; pass: number };
+  /**
+   * False when this tick is no planned pass look (stats/planned-looks.ts): the exact pass test
+   * does not decide, and `pass` is the α of the next look, for projections. Absent: it decides.
+   */
+  exactPass?: boolean;
+}
+
+/** The exact pass bound when it may decide this tick, else `none` (the bound that knows nothing). */
+export function decisive(bound: number, alpha: LookAlphas, none: number): number {
+  return alpha.exactPass === false ? none : bound;
 }
 
 /** How a side crossed, for the reader: the exact bound, the mixture's evidence, or not at all. */

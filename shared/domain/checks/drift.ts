@@ -6,6 +6,7 @@ import {
   conf,
   count,
   crossing,
+  decisive,
   needed,
   num,
   pct,
@@ -63,7 +64,15 @@ export function judgePredictionDrift(
   const diff = contrastBounds(g.value, b.value, 1, alpha.pass / 2);
   const passScale = band(mb, t.clearlyBad.predictionDrift);
   const interval = diff
-    ? contrastInterval(diff, passScale, alpha.always ? alpha.always.pass / 2 : undefined)
+    ? contrastInterval(
+        {
+          ...diff,
+          lower: decisive(diff.lower, alpha, -Infinity),
+          upper: decisive(diff.upper, alpha, Infinity),
+        },
+        passScale,
+        alpha.always ? alpha.always.pass / 2 : undefined,
+      )
     : null;
   const fields = {
     observed,
@@ -95,9 +104,15 @@ export function judgePredictionDrift(
   const allowed = (r: number) => (mb === 0 ? `±${num(r)}` : `±${pct(r)}`);
   const failScale = band(mb, t.maxPredictionDrift);
   const half = (a: number | undefined) => (a === undefined ? undefined : a / 2);
-  const clears = (b: Bounds, side: 'above' | 'below', scale: number, a: number | undefined) =>
+  const clears = (
+    b: Bounds,
+    side: 'above' | 'below',
+    scale: number,
+    a: number | undefined,
+    exact = true,
+  ) =>
     crossing(
-      side === 'above' ? b.lower > 0 : b.upper < 0,
+      exact && (side === 'above' ? b.lower > 0 : b.upper < 0),
       meanEvidence(b.estimate, b.se, scale, side),
       half(a),
     );
@@ -111,8 +126,9 @@ export function judgePredictionDrift(
       reason: `${means}: drifted beyond ${allowed(t.maxPredictionDrift)} at ${by ? 'always-valid' : conf(alpha.fail)} confidence`,
     });
   }
-  const passHigh = clears(pass.high, 'below', passScale, alpha.always?.pass);
-  const passLow = clears(pass.low, 'above', passScale, alpha.always?.pass);
+  const exactPass = alpha.exactPass !== false;
+  const passHigh = clears(pass.high, 'below', passScale, alpha.always?.pass, exactPass);
+  const passLow = clears(pass.low, 'above', passScale, alpha.always?.pass, exactPass);
   if (passHigh.crossed && passLow.crossed) {
     const by = passHigh.by ?? passLow.by;
     return result(base, 'pass', {

@@ -12,6 +12,7 @@ import {
   conf,
   count,
   crossing,
+  decisive,
   needed,
   pct,
   projectedSample,
@@ -53,7 +54,7 @@ export function judgeErrorRate(
   const est = observed ?? 0;
   const interval = {
     lower: failSideLower(lower, x, n, alpha),
-    upper: passSideUpper(upper, x, n, alpha),
+    upper: passSideUpper(decisive(upper, alpha, 1), x, n, alpha),
   };
   const fields = {
     observed,
@@ -100,7 +101,11 @@ export function judgeErrorRate(
       ...fields,
       reason: `only ${count(n)} green requests; the 5xx rate is judged from ${count(t.minRequests)}`,
     });
-  const below = crossing(upper < bad, proportionEvidence(x, n, bad, 'below'), alpha.always?.pass);
+  const below = crossing(
+    decisive(upper, alpha, 1) < bad,
+    proportionEvidence(x, n, bad, 'below'),
+    alpha.always?.pass,
+  );
   if (below.crossed)
     return result(base, 'pass', {
       ...fields,

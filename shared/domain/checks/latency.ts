@@ -12,6 +12,7 @@ import {
   conf,
   count,
   crossing,
+  decisive,
   ms,
   needed,
   pct,
@@ -22,7 +23,7 @@ import {
 import { failSideLower, passSideUpper } from './interval.js';
 
 /** p95: 5 % of requests lie above it. */
-const TAIL = 0.05;
+export const TAIL = 0.05;
 
 /**
  * Green's p95 against blue's, as an exceedance test: green's p95 is above a threshold T exactly
@@ -95,7 +96,7 @@ export function judgeP95(
     // each side's bound from its own share: above the fail threshold, above the pass threshold
     interval: {
       lower: failSideLower(lower, sf * n, n, alpha),
-      upper: passSideUpper(upper, sp * n, n, alpha),
+      upper: passSideUpper(decisive(upper, alpha, 1), sp * n, n, alpha),
     },
     // projections in green requests: the effective sample grows with green's at a fixed split
     needed: scaled(
@@ -127,7 +128,7 @@ export function judgeP95(
       reason: `${p95s}: more than 5% of green is above ${ms(failAt)} (blue p95 × ${1 + t.p95Tolerance} + ${ms(t.p95SlackMs)}) at ${fail.by ? 'always-valid' : conf(alpha.fail)} confidence`,
     });
   const pass = crossing(
-    upper < TAIL,
+    decisive(upper, alpha, 1) < TAIL,
     proportionEvidence(sp * n, n, TAIL, 'below'),
     alpha.always?.pass,
   );

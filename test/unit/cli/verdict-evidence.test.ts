@@ -74,7 +74,7 @@ describe('the evidence behind a verdict', () => {
       '  error-rate: inconclusive · n 90, 5xx 1.11%, 5xx rate in [0.04%, 6.11%] · no boundary crossed; needs ~420',
       '  p95-latency: pass · n 90, p95 98.4 ms, green above the fail threshold ≥ 0.00%, above the pass threshold ≤ 3.12% (vs 5%) · pass: share of green above 130.3 ms ≤ 3.12% < 5%',
       '  prediction-drift: inconclusive · n 0, no estimate, no interval yet · no boundary crossed',
-      '  looks 26 (fail side) / 20 (pass side), window 2026-12-01T10:00:00.000Z → 2026-12-01T10:26:00.000Z',
+      '  fail look 26, planned pass look 20, window 2026-12-01T10:00:00.000Z → 2026-12-01T10:26:00.000Z',
       `  advice: ${ADVICE}`,
     ]);
   });
