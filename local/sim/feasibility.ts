@@ -34,14 +34,15 @@ export interface Floor {
  *   at most the power of the most powerful (randomised) level-α test of n requests. The floor is
  *   the first n at which that power reaches ½.
  * - `anytime`: the EXPECTED time of the best judge valid at every look with no horizon, as
- *   cutover's always-valid tests are. Admissible anytime-valid tests are built on nonnegative
+ *   cutover's fail side and its mixture tests are. Admissible anytime-valid tests are built on nonnegative
  *   (super)martingales (Ramdas, Ruf, Larsson & Koolen 2020), which must reach ln(1/α) to decide
  *   (Ville), and none grows faster in expectation than the likelihood ratio of the truth against
  *   the nearest null, by KL(truth ‖ null) a sample; by Wald's identity the expected sample is at
  *   least ln(1/α) / KL. cutover pays more again: it does not know the truth (a mixture, ln K
  *   nats), it estimates blue, and it splits α with its per-look tests.
  * Between the two lies the price of being able to decide at any look of an open-ended step: only a
- * judge that decides at a few planned looks (group-sequential boundaries) gets close to `median`.
+ * judge that decides at a few planned looks gets close to `median`, as cutover's pass side does
+ * (shared/domain/stats/planned-looks.ts).
  *
  * Time: a step's data is visible monitoringLagSeconds late, each step after a pass needs a full
  * bake of its own evidence, and evidence pools across steps (as the controller does). Fails

@@ -198,7 +198,7 @@ function floorNote(
     median.minutes > limit
       ? 'beyond any valid judge'
       : anytime.minutes > limit
-        ? 'beyond an always-valid judge (only one deciding at a few planned looks could)'
+        ? 'beyond an always-valid judge (below it only with planned looks)'
         : 'within reach';
   return ` — floor ${text(median.minutes)}, oracle ${text(anytime.minutes)} (${anytime.by}): ${reach}`;
 }

@@ -221,13 +221,16 @@ export function pauseOrResume(
   const paused = kind === 'pause';
   if (active.paused === paused)
     return ignore(record, `release ${active.id} is already ${paused ? 'paused' : 'running'}`);
-  // Resuming restarts the bake and the pooled evidence, so judgement covers only unpaused time.
+  // Resuming restarts the bake and the pooled evidence, so judgement covers only unpaused time:
+  // a pass from before the pause no longer holds. The planned looks keep their places (each is
+  // still taken once, so the step's pass α stays spent once).
+  const { passed: _dropped, ...step } = active.step;
   const release: ShiftingRelease = paused
     ? { ...active, paused }
     : {
         ...active,
         paused,
-        step: { ...active.step, startedAt: ctx.now.toISOString() },
+        step: { ...step, startedAt: ctx.now.toISOString() },
         evidenceSince: ctx.now.toISOString(),
       };
   return {

@@ -65,7 +65,7 @@ export const Thresholds = z
     maxPredictionDrift: z.number().min(0, 'must be 0 or more').default(0.2),
     /** Pass only on evidence that green is short of these. */
     clearlyBad: ClearlyBad.default(ClearlyBad.parse({})),
-    /** Chance, per check and step, that a green exactly at a limit fails (over all looks). */
+    /** Chance, per check and release, that a green exactly at a limit fails (over all looks of all steps). */
     failAlpha: Alpha.default(0.05),
     /** Chance, per check and step before the last, that a clearly bad green passes (over all looks). */
     passAlpha: Alpha.default(0.1),

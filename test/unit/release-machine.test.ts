@@ -359,6 +359,20 @@ describe('release state machine: judging holds', () => {
     expect(s.record.release).toMatchObject({ phase: 'shifting', consecutiveFailures: 0 });
   });
 
+  it('a pass holds for the rest of its step, but not across a pause: resume judges afresh', () => {
+    const s = new Scenario().toShifting();
+    s.tick(30); // every check passes; the 60 s bake is not done, so the step holds
+    const step = () => (s.record.release?.phase === 'shifting' ? s.record.release.step : null);
+    expect(step()).toMatchObject({
+      index: 0,
+      passed: ['error-rate', 'p95-latency', 'prediction-drift'],
+    });
+    s.send({ type: 'pause', requestedBy: 'ana' }, 40);
+    expect(step()?.passed).toHaveLength(3);
+    s.send({ type: 'resume', requestedBy: 'ana' }, 50);
+    expect(step()?.passed).toBeUndefined();
+  });
+
   it('pause stops judging; resume restarts the bake; promote ends it at once', () => {
     const s = new Scenario().toShifting();
     s.send({ type: 'pause', requestedBy: 'ana' }, 10);

@@ -165,7 +165,7 @@ describe('issue 10’s targets against a run’s rows', () => {
     expect(
       evaluateTargets(late, service).find((t) => t.target.startsWith('A/A median ≤ 35'))!.missed,
     ).toEqual([
-      '5 rps, 5xx 0.5%, σ 1 aa: 47 min — floor 27 min, oracle 36 min (p95-latency): beyond an always-valid judge (only one deciding at a few planned looks could)',
+      '5 rps, 5xx 0.5%, σ 1 aa: 47 min — floor 27 min, oracle 36 min (p95-latency): beyond an always-valid judge (below it only with planned looks)',
     ]);
     const gross = run((rps, kind) =>
       rps === 5 && kind === 'gross-5xx' ? { medianMinutes: 9 } : {},
