@@ -1,5 +1,5 @@
 /**
- * `npm run bench:judgement [-- --releases N --seed S --rps 0.5,5,50 --threads T]`: the judgement benchmark
+ * `npm run bench:judgement [-- --releases N --seed S --rps 0.5,5,50 --threads T --thresholds JSON]`: the judgement benchmark
  * (issue 10). Simulated Cloud Run traffic — Poisson arrivals, lognormal latency (σ 0.5 and 1.0)
  * in Cloud Monitoring's buckets as one-minute DELTA points, Bernoulli 5xx, Beta predictions,
  * the monitoring lag, a tick each minute — drives the real controller (`advanceService` over
@@ -25,13 +25,19 @@ const { values } = parseArgs({
     sigma: { type: 'string', default: '0.5,1' },
     'max-minutes': { type: 'string', default: '360' },
     threads: { type: 'string' },
+    /** JSON thresholds over the defaults, e.g. '{"failureLimit":1}': to measure a setting before making it one. */
+    thresholds: { type: 'string' },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
 const releases = Number(values.releases);
 const config = parseConfig({
   services: [
-    { service: 'projects/p/locations/l/services/service', image: 'sim-docker.pkg.dev/p/r/service' },
+    {
+      service: 'projects/p/locations/l/services/service',
+      image: 'sim-docker.pkg.dev/p/r/service',
+      ...(values.thresholds && { thresholds: JSON.parse(values.thresholds) as unknown }),
+    },
   ],
 });
 const service = config.services[0]!;
