@@ -29,6 +29,7 @@ export function stepPassLook(input: {
     index: 0,
     share: 0,
     upcoming: lookShare((looks?.taken ?? 0) + 1),
+    nextAt: looks ? passLookAt(looks, 0).nextAt : null,
     looks: looks ?? { first: 0, taken: 0 },
   });
   if (!input.baked) return idle(taken);

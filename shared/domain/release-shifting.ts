@@ -108,6 +108,12 @@ export function analyse(
     previousVerdict: active.lastVerdict,
     inconclusiveSince: active.inconclusiveSince ? new Date(active.inconclusiveSince) : null,
     wasStalled: active.stalled,
+    passLooks: {
+      taken: passLook.looks.taken,
+      nextAt: passLook.nextAt,
+      greenRequests:
+        input.green.requests.kind === 'value' ? input.green.requests.value.requests : 0,
+    },
     now: ctx.now,
     thresholds,
     isLastStep: lastStep,

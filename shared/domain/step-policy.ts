@@ -27,9 +27,18 @@ export interface StepPolicyInput {
   inconclusiveSince: Date | null;
   /** The step said it was stalled at its last verdict (it then clears only well inside the horizon). */
   wasStalled?: boolean;
+  /** The step's planned pass looks (pass-looks.ts): how many it took, where the next is due, green's requests. */
+  passLooks?: PassLooksSoFar;
   now: Date;
   thresholds: Thresholds;
   isLastStep: boolean;
+}
+
+export interface PassLooksSoFar {
+  taken: number;
+  /** Green requests at which the next planned look is due; null: not planned. */
+  nextAt: number | null;
+  greenRequests: number;
 }
 
 export interface StepPolicyResult {
@@ -114,6 +123,7 @@ export function decideStep(input: StepPolicyInput): StepPolicyResult {
         t,
         input.pooledSeconds,
         input.wasStalled ?? false,
+        input.passLooks,
       );
       if (stall)
         return result('stalled', 0, since, `stalled: ${stall}; meanwhile: ${unclear}`, stall);
@@ -143,6 +153,13 @@ const PERSON =
  * evidence (earlier they swing with every 5xx); a check with no samples at all says so sooner.
  * `wasStalled`: the step said so at its last verdict, so it stays stalled until the projection is
  * under UNSTALL_SHARE of the horizon.
+ *
+ * Until the step's first planned pass look (pass-looks.ts) the time to decide is the time to that
+ * look: it is placed where a green like blue passes with chance ½, so it is the step's honest
+ * expectation, and a check's own projection before it swings with the noise of a few hundred
+ * requests (measured in local/sim at 5 requests/s, σ 1: most unchanged releases said "stalled"
+ * at some tick on those projections, then promoted). A look beyond the horizon at this rate is
+ * "too little traffic", said up front; from the first look on, each check's projection decides.
  */
 export function stallAdvice(
   verdict: Verdict,
@@ -150,6 +167,7 @@ export function stallAdvice(
   t: Thresholds,
   pooledSeconds = evidenceSeconds,
   wasStalled = false,
+  passLooks?: PassLooksSoFar,
 ): string | null {
   if (evidenceSeconds < 60) return null;
   const minutes = evidenceSeconds / 60;
@@ -159,6 +177,23 @@ export function stallAdvice(
   const pooled = Math.max(minutes, pooledSeconds / 60);
   const limit = t.maxInconclusiveSeconds / 60;
   const horizon = wasStalled ? limit * UNSTALL_SHARE : limit;
+  const beyond = (total: number) =>
+    total > limit
+      ? `over maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s`
+      : `still over half of maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s, where a stalled step clears`;
+  if (
+    passLooks &&
+    passLooks.taken === 0 &&
+    passLooks.nextAt !== null &&
+    passLooks.greenRequests > 0
+  ) {
+    if (early && !wasStalled) return null;
+    const rate = passLooks.greenRequests / pooled;
+    const total = minutes + Math.max(0, passLooks.nextAt - passLooks.greenRequests) / rate;
+    return total > horizon
+      ? `too little traffic: the step's first planned pass look is at ${count(Math.ceil(passLooks.nextAt))} green requests (has ${count(passLooks.greenRequests)}, ${rate.toFixed(1)}/min → ~${count(total)} min at this step, ${beyond(total)}) — ${PERSON}`
+      : null;
+  }
   for (const c of verdict.checks) {
     if (c.outcome !== 'inconclusive' || !c.blocking) continue;
     const rate = c.samples / pooled;
@@ -173,7 +208,7 @@ export function stallAdvice(
       return `too little traffic: green served no ${unit(c)} in ${count(pooled)} min of evidence — ${PERSON}`;
     const total = minutes + (target - c.samples) / rate;
     if (total > horizon)
-      return `too little traffic: ${c.check} needs ${what} ${count(target)} ${unit(c)} (has ${count(c.samples)}, ${rate.toFixed(1)}/min → ~${count(total)} min at this step, ${total > limit ? `over maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s` : `still over half of maxInconclusiveSeconds ${t.maxInconclusiveSeconds} s, where a stalled step clears`}) — ${PERSON}`;
+      return `too little traffic: ${c.check} needs ${what} ${count(target)} ${unit(c)} (has ${count(c.samples)}, ${rate.toFixed(1)}/min → ~${count(total)} min at this step, ${beyond(total)}) — ${PERSON}`;
   }
   return null;
 }

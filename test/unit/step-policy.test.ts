@@ -183,6 +183,40 @@ describe('stall with pooled evidence', () => {
   });
 });
 
+describe('stall before the first planned pass look: the time to that look', () => {
+  // a check whose own projection would stall: the estimate sits between limit and margin
+  const between = verdict(check('error-rate', 'inconclusive', { samples: 300, needed: null }));
+  const before = (nextAt: number, greenRequests = 300) => ({ taken: 0, nextAt, greenRequests });
+
+  it('look 1 at 450, 300 so far at 30/min (10 min): ~15 min, within the hour: holding', () => {
+    const r = decide({ verdict: between, evidenceSeconds: 600, passLooks: before(450) });
+    expect(r.decision).toBe('hold');
+  });
+
+  it('look 1 at 3000, 300 so far at 30/min: ~100 min, over the hour: stalled, up front', () => {
+    const r = decide({ verdict: between, evidenceSeconds: 600, passLooks: before(3000) });
+    expect(r.decision).toBe('stalled');
+    expect(r.advice).toContain(
+      "too little traffic: the step's first planned pass look is at 3,000 green requests (has 300, 30.0/min → ~100 min at this step, over maxInconclusiveSeconds 3600 s)",
+    );
+  });
+
+  it('in the first five minutes: nothing is projected yet', () => {
+    const r = decide({ verdict: between, evidenceSeconds: 240, passLooks: before(30_000, 120) });
+    expect(r.decision).toBe('hold');
+  });
+
+  it('from look 1 on, each check’s projection decides again', () => {
+    const r = decide({
+      verdict: between,
+      evidenceSeconds: 600,
+      passLooks: { taken: 1, nextAt: 636, greenRequests: 460 },
+    });
+    expect(r.decision).toBe('stalled');
+    expect(r.advice).toContain('error-rate sits between its limit and the clearly-bad margin');
+  });
+});
+
 describe('the fail side looks once a minute of pooled evidence', () => {
   it.each([
     // pooled, this step's: one look per started minute, across steps

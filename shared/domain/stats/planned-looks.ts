@@ -36,6 +36,8 @@ export interface PassLook {
   share: number;
   /** The share the next look will spend (what a projection plans for). */
   upcoming: number;
+  /** Green requests at which the next look is due (null: not planned yet). */
+  nextAt: number | null;
   looks: PassLooks;
 }
 
@@ -49,7 +51,13 @@ export function passLookAt(plan: PassLooks, greenRequests: number): PassLook {
     share += lookShare(index);
   }
   const looks = { ...plan, taken: index };
-  return { index: share > 0 ? index : 0, share, upcoming: lookShare(index + 1), looks };
+  return {
+    index: share > 0 ? index : 0,
+    share,
+    upcoming: lookShare(index + 1),
+    nextAt: due(index + 1),
+    looks,
+  };
 }
 
 /** 2^−60 of α is nothing any test could use; the loop stops there. */
