@@ -75,7 +75,7 @@ export const Thresholds = z
      */
     promoteAlpha: Alpha.default(0.01),
     /** Consecutive failing verdicts of the same check that roll back. */
-    failureLimit: z.number().int().positive('must be at least 1').default(2),
+    failureLimit: z.number().int().positive('must be at least 1').default(1),
     /** Evidence of a 5xx rate above max5xxRate × this rolls back at once. */
     criticalMultiple: z.number().min(1, 'must be 1 or more').default(4),
     /** A step projected (at its traffic so far) to need longer than this to decide is stalled. */

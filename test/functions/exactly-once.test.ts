@@ -50,8 +50,9 @@ async function toFirstStep(): Promise<{ blue: string; green: string }> {
 const count = (type: string) => h.eventTypes().filter((t) => t === type).length;
 
 describe('a tick acts once, however often it is delivered', () => {
+  // failureLimit 2: a failing verdict holds, so what the duplicates did shows in the count.
   it('ten deliveries of one tick (at once) count one failing verdict, publish one verdict event', async () => {
-    h = await Harness.start();
+    h = await Harness.start({ thresholds: { minRequests: 20, failureLimit: 2 } });
     const { blue, green } = await toFirstStep();
     h.seed(blue);
     h.seed(green, { latencyMs: 400 });
@@ -65,7 +66,7 @@ describe('a tick acts once, however often it is delivered', () => {
   });
 
   it('a tick older than the last one acted on is ignored (out of order)', async () => {
-    h = await Harness.start();
+    h = await Harness.start({ thresholds: { minRequests: 20, failureLimit: 2 } });
     const { blue, green } = await toFirstStep();
     h.seed(blue);
     h.seed(green, { latencyMs: 400 });

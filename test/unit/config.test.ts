@@ -43,7 +43,7 @@ describe('config', () => {
       failAlpha: 0.05,
       passAlpha: 0.1,
       promoteAlpha: 0.01,
-      failureLimit: 2,
+      failureLimit: 1,
       criticalMultiple: 4,
       maxInconclusiveSeconds: 3600,
     });

@@ -201,22 +201,13 @@ describe('release state machine: every rollback trigger ends with 100% on the st
 
   it.each([
     [
-      '5xx over the limit twice',
-      (s: Scenario) => s.tick(70, metrics({ errors: 60 })).tick(80, metrics({ errors: 60 })),
+      '5xx over the limit (failureLimit 1: the first failing verdict)',
+      (s: Scenario) => s.tick(70, metrics({ errors: 60 })),
       'analysis',
     ],
     ['critical 5xx at once', (s: Scenario) => s.tick(70, metrics({ errors: 200 })), 'analysis'],
-    [
-      'p95 slower than blue twice',
-      (s: Scenario) => s.tick(70, metrics({ p95: 200 })).tick(80, metrics({ p95: 200 })),
-      'analysis',
-    ],
-    [
-      'prediction drift twice',
-      (s: Scenario) =>
-        s.tick(70, metrics({ prediction: 0.9 })).tick(80, metrics({ prediction: 0.9 })),
-      'analysis',
-    ],
+    ['p95 slower than blue', (s: Scenario) => s.tick(70, metrics({ p95: 200 })), 'analysis'],
+    ['prediction drift', (s: Scenario) => s.tick(70, metrics({ prediction: 0.9 })), 'analysis'],
     [
       'an alert',
       (s: Scenario) =>
@@ -351,12 +342,20 @@ describe('release state machine: judging holds', () => {
     ]);
   });
 
-  it('one failing tick then a passing one resets the failure count', () => {
-    const s = new Scenario().toShifting();
+  it('failureLimit 2: one failing tick then a passing one resets the failure count', () => {
+    const s = new Scenario(config({ thresholds: { failureLimit: 2 } })).toShifting();
     s.tick(30, metrics({ errors: 60 }));
     expect(s.record.release).toMatchObject({ consecutiveFailures: 1 });
     s.tick(40);
     expect(s.record.release).toMatchObject({ phase: 'shifting', consecutiveFailures: 0 });
+  });
+
+  it('failureLimit 2: the second failing verdict in a row rolls back', () => {
+    const s = new Scenario(config({ thresholds: { failureLimit: 2 } })).toShifting();
+    s.tick(70, metrics({ p95: 200 }));
+    expect(s.phase).toBe('shifting');
+    s.tick(80, metrics({ p95: 200 }));
+    expect(s.phase).toBe('rolled-back');
   });
 
   it('a pass holds for the rest of its step, but not across a pause: resume judges afresh', () => {

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { decisionFloors } from '../../local/sim/feasibility.js';
 import { parseConfig } from '../../shared/config/load.js';
 
-// failAlpha 0.005 (the default was, before the pass side moved to planned looks): the fail-side
-// numbers below were checked at that level.
+// failAlpha 0.005 and failureLimit 2 (the defaults were 0.005 and 2 before the pass side moved to
+// planned looks): the fail-side numbers below were checked at those, with the confirming look.
 const service = parseConfig({
   services: [
     {
       service: 'projects/p/locations/l/services/s',
       image: 'r.pkg.dev/p/r/s',
-      thresholds: { failAlpha: 0.005 },
+      thresholds: { failAlpha: 0.005, failureLimit: 2 },
     },
   ],
 }).services[0]!;

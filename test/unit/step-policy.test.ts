@@ -4,7 +4,8 @@ import { failLook } from '../../shared/domain/release-shifting.js';
 import { Thresholds } from '../../shared/schemas/config.js';
 import type { CheckResult, Verdict } from '../../shared/schemas/release.js';
 
-const thresholds = Thresholds.parse({}); // failureLimit 2, maxInconclusiveSeconds 3600, minRequests 50
+// failureLimit 2 (the default is 1), so the count shows; maxInconclusiveSeconds 3600, minRequests 50
+const thresholds = Thresholds.parse({ failureLimit: 2 });
 const NOW = new Date('2026-03-01T10:10:00Z');
 
 function check(
@@ -73,7 +74,13 @@ describe('bake counts evidence', () => {
 describe('the failure count: consecutive failing verdicts of the same check', () => {
   const fail5xx = verdict(check('error-rate', 'fail'));
   const failP95 = verdict(check('p95-latency', 'fail'));
-  it('a first failure holds at 1', () => {
+  it('at the default failureLimit 1, the first failing verdict rolls back', () => {
+    expect(decide({ verdict: fail5xx, thresholds: Thresholds.parse({}) })).toMatchObject({
+      decision: 'rollback',
+      consecutiveFailures: 1,
+    });
+  });
+  it('a first failure holds at 1 (failureLimit 2)', () => {
     expect(decide({ verdict: fail5xx })).toMatchObject({
       decision: 'hold',
       consecutiveFailures: 1,
