@@ -66,6 +66,11 @@ export const noData = (reason: string): { kind: 'no-data'; reason: string } => (
   reason,
 });
 
+/** Requests a revision served over the window, or null when the source has no data. */
+export function requestsOf(m: RevisionMetrics): number | null {
+  return m.requests.kind === 'value' ? m.requests.value.requests : null;
+}
+
 /** Every figure no-data for the same reason. */
 export function silentRevision(reason: string): RevisionMetrics {
   return { requests: noData(reason), latencyMs: noData(reason), prediction: noData(reason) };

@@ -1,4 +1,4 @@
-import type { RevisionMetrics } from './measurement.js';
+import { requestsOf, type RevisionMetrics } from './measurement.js';
 import type { Release, ServiceRecord, Slot, TrafficShares } from '../schemas/release.js';
 import { remember } from './release-endings.js';
 import { eventBase, publish } from './release-events.js';
@@ -142,9 +142,6 @@ export function endOutOfBand(
     summary: `${change.ending} ${active.id}: ${change.reason}`,
   };
 }
-
-const requestsOf = (m: RevisionMetrics): number | null =>
-  m.requests.kind === 'value' ? m.requests.value.requests : null;
 
 /**
  * The step's written split beside the share of requests each side served over the window. Null

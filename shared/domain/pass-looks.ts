@@ -2,7 +2,7 @@ import type { Thresholds } from '../schemas/config.js';
 import type { CheckName, Step, Verdict } from '../schemas/release.js';
 import { overall } from './analysis.js';
 import { plannedPassRequests } from './checks/plan.js';
-import type { RevisionMetrics } from './measurement.js';
+import { requestsOf, type RevisionMetrics } from './measurement.js';
 import { lookShare, passLookAt, type PassLook } from './stats/planned-looks.js';
 
 /**
@@ -33,7 +33,7 @@ export function stepPassLook(input: {
     looks: looks ?? { first: 0, taken: 0 },
   });
   if (!input.baked) return idle(taken);
-  const n = input.green.requests.kind === 'value' ? input.green.requests.value.requests : 0;
+  const n = requestsOf(input.green) ?? 0;
   if (taken) return passLookAt(taken, n);
   if (n <= 0) return idle(undefined);
   const planned = plannedPassRequests(

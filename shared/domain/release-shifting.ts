@@ -2,7 +2,7 @@ import { sharesAdvice, trafficShares } from './out-of-band.js';
 import type { ServiceRecord, Verdict } from '../schemas/release.js';
 import { firstLookAlpha, judgeStep, type Looks } from './analysis.js';
 import { holdPasses, stepPassLook } from './pass-looks.js';
-import type { RevisionMetrics } from './measurement.js';
+import { requestsOf, type RevisionMetrics } from './measurement.js';
 import { eventBase, publish } from './release-events.js';
 import { rollBack } from './release-endings.js';
 import { promoteUnlessHeld } from './release-incidents.js';
@@ -111,8 +111,7 @@ export function analyse(
     passLooks: {
       taken: passLook.looks.taken,
       nextAt: passLook.nextAt,
-      greenRequests:
-        input.green.requests.kind === 'value' ? input.green.requests.value.requests : 0,
+      greenRequests: requestsOf(input.green) ?? 0,
     },
     now: ctx.now,
     thresholds,
@@ -208,7 +207,7 @@ export function failLook(pooledSeconds: number, stepSeconds: number): Looks['fai
 }
 
 function servedAnything(m: RevisionMetrics): boolean {
-  return m.requests.kind === 'value' && m.requests.value.requests > 0;
+  return (requestsOf(m) ?? 0) > 0;
 }
 
 /** Pausing stops judging; resuming restarts the bake of the current step and the pooled evidence. */
