@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { plannedPassRequests } from '../../shared/domain/checks/plan.js';
 import {
   measured,
-  noData,
+  silentRevision,
   type BucketLayout,
   type RevisionMetrics,
 } from '../../shared/domain/measurement.js';
@@ -72,11 +72,7 @@ describe('plannedPassRequests: where a green identical to blue passes with chanc
     const loose = Thresholds.parse({ clearlyBad: { max5xxRate: 0.1 } }); // 27.58 < 50
     expect(plannedPassRequests(side(1000, 0), side(100, 0), loose, 0.04, false)).toBe(50);
     expect(plannedPassRequests(side(1000, 30), side(100, 0), t, 0.04, false)).toBeUndefined();
-    const silent: RevisionMetrics = {
-      requests: noData('x'),
-      latencyMs: noData('x'),
-      prediction: noData('x'),
-    };
+    const silent = silentRevision('no points');
     expect(plannedPassRequests(silent, side(100, 0), t, 0.04, true)).toBeUndefined();
   });
 });
