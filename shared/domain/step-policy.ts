@@ -62,7 +62,8 @@ export interface StepPolicyResult {
  * verdict whose failing checks share none with the previous verdict's restarts it at 1. So
  * "2 consecutive failures" means the same check failed on two looks in a row, never two noisy
  * failures of different checks apart in time. (The fail boundaries are valid under repeated
- * looks, so a single fail is already evidence; failureLimit adds a confirmation on fresh data.)
+ * looks, so a single fail is already evidence: the default failureLimit 1 acts on it; 2 adds a
+ * confirmation a minute later, on mostly the same pooled data.)
  *
  * Stall, in evidence terms: for each blocking inconclusive check, the samples it is projected to
  * need (`needed`, from its current estimate and bounds; its minimum sample while below it) and
