@@ -14,7 +14,7 @@ export { judgeErrorRate, judgeP95, judgePredictionDrift };
 export const ALWAYS_SHARE = 0.9;
 
 /** The share of the pass side's α spent at the step's planned looks; the rest is the mixture's. */
-export const PLANNED_SHARE = 0.8;
+export const PLANNED_SHARE = 0.9;
 
 /**
  * Which look this is, per side. `fail`: the minute of evidence (one look a tick), counted from
@@ -39,9 +39,10 @@ export interface Looks {
  *   including 0 and 1, and the sharper one on the first looks, where gross regressions are
  *   caught — and a mixture test martingale (stats/mixture.ts), valid at every look with no look
  *   count, which decides a release near the limit. A fail can come at any minute.
- * - pass (PLANNED_SHARE: eight tenths to the planned looks): the exact test at the step's
- *   planned looks only (stats/planned-looks.ts: the first where a green identical to blue passes
- *   with chance ½, then at growing samples, α halving), and the mixture at the rest, at every
+ * - pass (PLANNED_SHARE: nine tenths to the planned looks): the exact test at the step's
+ *   planned looks only (stats/planned-looks.ts: the first, with most of that α, where a green
+ *   identical to blue passes every check with chance 0.6, then at growing samples with the rest,
+ *   halving), and the mixture at the last tenth, at every
  *   minute. A pass only moves the release on, so waiting for a planned look costs nothing but
  *   the minutes to it, and one test at a well-placed look needs far fewer requests than a test
  *   valid at every minute of an open-ended step (measured in local/sim on one seeded release at

@@ -156,7 +156,7 @@ const PERSON =
  * under UNSTALL_SHARE of the horizon.
  *
  * Until the step's first planned pass look (pass-looks.ts) the time to decide is the time to that
- * look: it is placed where a green like blue passes with chance ½, so it is the step's honest
+ * look: it is placed where a green like blue passes with chance 0.6, so it is the step's honest
  * expectation, and a check's own projection before it swings with the noise of a few hundred
  * requests (measured in local/sim at 5 requests/s, σ 1: most unchanged releases said "stalled"
  * at some tick on those projections, then promoted). A look beyond the horizon at this rate is

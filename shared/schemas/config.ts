@@ -228,15 +228,17 @@ export const ServiceConfig = z
      * Seconds of the step's own evidence (counted once its data is visible, monitoringLagSeconds
      * after the step began) before a passing step may advance. The judge pools every step's
      * evidence, so the bake is the soak at each share, not the sample a pass needs: 120 s keeps
-     * a well-trafficked release at about 4 × (lag + bake) ≈ 24 min.
+     * a well-trafficked release at about 4 × (lag + bake) ≈ 20 min.
      */
     bakeSeconds: Seconds.default(120),
     /**
-     * Cloud Monitoring data lags; the newest this many seconds of a window are not judged. 240 is
-     * Google's own figure for its metrics ("After sampling, data is not visible for up to 240
-     * seconds", cloud.google.com/monitoring/api/v3/latency-n-retention; docs/google-behaviour.md).
+     * Cloud Monitoring data lags; the newest this many seconds of a window are not judged. 180 is
+     * Google's figure for the Cloud Run metrics the judge reads (`run.googleapis.com/request_count`
+     * and `request_latencies`: "After sampling, data is not visible for up to 180 seconds"); the
+     * prediction metric is user-defined, visible sooner (docs/google-behaviour.md). Raise it for a
+     * metrics source that lags more: a window that ends too late only judges less data.
      */
-    monitoringLagSeconds: Seconds.default(240),
+    monitoringLagSeconds: Seconds.default(180),
     thresholds: Thresholds.default(Thresholds.parse({})),
     smoke: SmokeConfig.default(SmokeConfig.parse({})),
     /** The service's ingress setting; an internal one needs `functionsVpcEgress`. */

@@ -278,10 +278,10 @@ describe('the overall verdict', () => {
 describe('judgeStep: fail a tenth per minute look, pass at planned looks, the rest always-valid', () => {
   // failAlpha 0.005 (set here; the default is 0.05) → exact 0.0005/(k(k + 1)), mixture 0.0045
   // (crosses at ln M ≥ ln 222.2);
-  // passAlpha 0.1 → planned look j exact at 0.08·2^−j (look 1: 0.04), mixture 0.02 (ln 50);
-  // promoteAlpha 0.01 → look 1 at 0.004, mixture 0.002.
-  const LOOK_1 = { index: 1, share: 0.5, upcoming: 0.25 };
-  const NO_LOOK = { index: 0, share: 0, upcoming: 0.5 };
+  // passAlpha 0.1 → planned looks exact at 0.09 × their share (look 1: 0.8 → 0.072), mixture
+  // 0.01 (ln 100); promoteAlpha 0.01 → look 1 at 0.0072, mixture 0.001.
+  const LOOK_1 = { index: 1, share: 0.8, upcoming: 0.1 };
+  const NO_LOOK = { index: 0, share: 0, upcoming: 0.8 };
   type PassLook = typeof LOOK_1;
   const strict = Thresholds.parse({ failAlpha: 0.005 });
   const judge = (
@@ -328,37 +328,40 @@ describe('judgeStep: fail a tenth per minute look, pass at planned looks, the re
     );
   });
 
-  it('planned look 1, 3 of 300: exact upper 2.6724% at 0.04 < 3%: pass on the exact bound', () => {
+  it('planned look 1, 3 of 300: exact upper 2.3827% at 0.072 < 3%: pass on the exact bound', () => {
     const c = first(side(traffic(300, 3)), { fail: 5, pass: LOOK_1 });
     expect(c.outcome).toBe('pass');
-    expect(c.interval?.upper).toBeCloseTo(0.02672365481765414, 9);
-    expect(c.boundary).toBe('pass: upper bound 2.67% < clearly bad 3.00%');
+    expect(c.interval?.upper).toBeCloseTo(0.02382659599712407, 9);
+    expect(c.boundary).toBe('pass: upper bound 2.38% < clearly bad 3.00%');
     expect(judge(side(traffic(300, 3)), { fail: 5, pass: LOOK_1 }).looks).toEqual({
       fail: 5,
       pass: 1,
     });
   });
 
-  it('the same 3 of 300 at no planned look: the exact bound does not decide, evidence ×7.4 < 50', () => {
+  it('the same 3 of 300 at no planned look: the exact bound does not decide, evidence ×7.4 < 100', () => {
     const c = first(side(traffic(300, 3)), { fail: 5, pass: NO_LOOK });
     expect(c.outcome).toBe('inconclusive');
-    // only the confidence sequence at 0.02 bounds it: 3.9586 % (scipy brentq), above 3 %
-    expect(c.interval?.upper).toBeCloseTo(0.03958575957417849, 9);
+    // only the confidence sequence at 0.01 bounds it: 4.2709 % (scipy brentq), above 3 %
+    expect(c.interval?.upper).toBeCloseTo(0.04270940243292413, 9);
     expect(judge(side(traffic(300, 3)), { fail: 5, pass: NO_LOOK }).looks.pass).toBe(0);
   });
 
-  it('0 of 200 at no planned look: evidence ×69.9 ≥ 50 passes on the mixture', () => {
-    const c = first(side(traffic(200, 0)), { fail: 10, pass: NO_LOOK });
+  it('0 of 200 at no planned look: evidence ×69.9 < 100; 0 of 220: ×115.3 ≥ 100 passes on the mixture', () => {
+    expect(first(side(traffic(200, 0)), { fail: 10, pass: NO_LOOK }).outcome).toBe('inconclusive');
+    const c = first(side(traffic(220, 0)), { fail: 10, pass: NO_LOOK });
     expect(c.outcome).toBe('pass');
-    // the confidence sequence's 2.7989 % (scipy): below 3 %, as decided
-    expect(c.interval?.upper).toBeCloseTo(0.02798888296609604, 9);
-    expect(c.boundary).toBe('pass: always-valid evidence ×69.9 ≥ 50 (1/α 0.02) against p ≥ 3.00%');
+    // the confidence sequence's 2.9235 % (scipy): below 3 %, as decided
+    expect(c.interval?.upper).toBeCloseTo(0.0292352520371358, 9);
+    expect(c.boundary).toBe(
+      'pass: always-valid evidence ×115.3 ≥ 100 (1/α 0.01) against p ≥ 3.00%',
+    );
   });
 
-  it('at the last step (promoteAlpha), look 1, 0 of 100: upper 1 − 0.004^(1/100) = 5.37%: inconclusive', () => {
+  it('at the last step (promoteAlpha), look 1, 0 of 100: upper 1 − 0.0072^(1/100) = 4.81%: inconclusive', () => {
     const c = first(side(traffic(100, 0)), { fail: 1, pass: LOOK_1 }, true);
     expect(c.outcome).toBe('inconclusive');
-    // exact 5.37 %, tighter than the confidence sequence at 0.002 (8.13 %, scipy)
-    expect(c.interval?.upper).toBeCloseTo(0.05371795465207557, 9);
+    // exact 4.81 %, tighter than the confidence sequence at 0.001 (8.89 %, scipy)
+    expect(c.interval?.upper).toBeCloseTo(0.04813945620326521, 9);
   });
 });

@@ -121,8 +121,8 @@ describe('config: Cloud Run limits and Google defaults', () => {
     expect(issuesOf(withService('svc-'))[0]).toMatch(/^services\.0\.service: must be a full/);
   });
 
-  it('defaults monitoringLagSeconds to 240, Google\'s "not visible for up to 240 seconds"', () => {
-    expect(parseConfig(minimal).services[0]?.monitoringLagSeconds).toBe(240);
+  it('defaults monitoringLagSeconds to 180, Cloud Run\'s "not visible for up to 180 seconds"', () => {
+    expect(parseConfig(minimal).services[0]?.monitoringLagSeconds).toBe(180);
   });
 });
 

@@ -3,12 +3,14 @@ import { decisionFloors } from '../../local/sim/feasibility.js';
 import { parseConfig } from '../../shared/config/load.js';
 
 // failAlpha 0.005 and failureLimit 2 (the defaults were 0.005 and 2 before the pass side moved to
-// planned looks): the fail-side numbers below were checked at those, with the confirming look.
+// planned looks): the fail-side numbers below were checked at those, with the confirming look;
+// and a 240 s lag (the default was 240 before it became Cloud Run's documented 180).
 const service = parseConfig({
   services: [
     {
       service: 'projects/p/locations/l/services/s',
       image: 'r.pkg.dev/p/r/s',
+      monitoringLagSeconds: 240,
       thresholds: { failAlpha: 0.005, failureLimit: 2 },
     },
   ],

@@ -156,6 +156,7 @@ describe('issue 10’s targets against a run’s rows', () => {
         {
           service: 'projects/p/locations/l/services/s',
           image: 'r.pkg.dev/p/r/s',
+          monitoringLagSeconds: 240,
           thresholds: { failAlpha: 0.005, failureLimit: 2 },
         },
       ],
