@@ -15,7 +15,7 @@ export const PLANNED_POWER = 0.6;
  * boundary by more than z·sd0/√samples. A green identical to blue has the estimate at distance d
  * with standard deviation sd1 per sample.
  */
-export interface PlanTerm {
+interface PlanTerm {
   d: number;
   sd0: number;
   sd1: number;
@@ -25,7 +25,7 @@ export interface PlanTerm {
 }
 
 /** The plan's chance that the term's check passes at n green requests. */
-export function termPower(term: PlanTerm, n: number): number {
+function termPower(term: PlanTerm, n: number): number {
   const samples = term.perGreen * n;
   return normalCdf((term.d * Math.sqrt(samples) - term.z * term.sd0) / term.sd1, 0, 1);
 }
@@ -35,8 +35,11 @@ export function termPower(term: PlanTerm, n: number): number {
  * which a green IDENTICAL TO BLUE would pass every blocking check with chance PLANNED_POWER, at
  * the look's α, in the normal approximation. Every input is blue's data or a request count, never
  * a green outcome, so the look it places is a stopping time of the counts and the test at it
- * keeps its level. A check that blue itself would not pass (d ≤ 0) or that lacks blue data plans
- * nothing. Undefined when no check plans.
+ * keeps its level. The joint chance is the product of the checks' (they read different
+ * statistics of the requests: 5xx counts, the latency tail, predictions — close to independent),
+ * found by bisection, as it grows with n. A check that blue itself would not pass (d ≤ 0) or that
+ * lacks blue data plans nothing; one whose blue estimate has no spread (p1 = 0) passes for certain
+ * from the n where its bound reaches the boundary. Undefined when no check plans.
  */
 export function plannedPassRequests(
   blue: RevisionMetrics,

@@ -34,7 +34,7 @@ module "cutover" {
         }
         steps                = [10, 25, 50, 100]
         bakeSeconds          = 120
-        monitoringLagSeconds = 240
+        monitoringLagSeconds = 180
         thresholds = {
           max5xxRate         = 0.02
           minRequests        = 100
