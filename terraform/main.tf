@@ -16,13 +16,17 @@ locals {
   }
 
   # The service's release settings without their unset (null) keys, so cutover's own defaults apply.
-  # Nested objects are cleaned one level down; colors come from color_settings. Filtering a one-key object
-  # (`{ for k, v in { tags = ... } : ... if v != null }`) keeps or drops a key without a conditional,
-  # whose two results would need the same object type.
+  # Nested objects are cleaned one level down (thresholds.clearlyBad two); colors come from color_settings.
+  # Filtering a one-key object (`{ for k, v in { tags = ... } : ... if v != null }`) keeps or drops a key
+  # without a conditional, whose two results would need the same object type.
   release_settings = {
     for id, s in var.services : id => merge(
       { for k, v in s.release : k => v if v != null && !contains(["tags", "thresholds", "smoke"], k) },
-      { for k, v in { tags = s.release.tags, thresholds = s.release.thresholds } : k => { for kk, vv in v : kk => vv if vv != null } if v != null },
+      { for k, v in { tags = s.release.tags } : k => { for kk, vv in v : kk => vv if vv != null } if v != null },
+      { for k, v in { thresholds = s.release.thresholds } : k => merge(
+        { for kk, vv in v : kk => vv if vv != null && kk != "clearlyBad" },
+        { for kk, vv in { clearlyBad = v.clearlyBad } : kk => { for ck, cv in vv : ck => cv if cv != null } if vv != null },
+      ) if v != null },
       { for k, v in { smoke = s.release.smoke } : k => merge(
         { for kk, vv in v : kk => vv if vv != null && kk != "routes" },
         { for kk, vv in { routes = v.routes } : kk => [for r in vv : merge(

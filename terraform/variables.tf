@@ -138,6 +138,11 @@ variable "services" {
         failAlpha              = optional(number)
         passAlpha              = optional(number)
         promoteAlpha           = optional(number)
+        clearlyBad = optional(object({
+          max5xxRate      = optional(number)
+          p95Increase     = optional(number)
+          predictionDrift = optional(number)
+        }))
       }))
       smoke = optional(object({
         routes = optional(list(object({

@@ -2,7 +2,8 @@
  * The module's rendering of cutover's config (terraform/main.tf, locals `release_settings`,
  * `color_settings`, `cutover_config`), mirrored in TypeScript so a test can validate what the functions
  * will receive. Keep it line for line with the HCL:
- * - release settings lose their null keys, and the nested tags/thresholds/smoke/routes one level down;
+ * - release settings lose their null keys, and the nested tags/thresholds/smoke/routes one level down,
+ *   thresholds.clearlyBad two;
  * - a route's `body` is JSON text, decoded;
  * - service, image and both colors' settings (inference-log bucket, runtime account) are added;
  * - top-level null values are dropped.
@@ -48,7 +49,14 @@ export function inferenceLogBucket(projectId: string, id: string, color: string)
 function releaseSettings(release: Json | null | undefined): Json {
   const r = release ?? {};
   const out: Json = compact(r, ['tags', 'thresholds', 'smoke']);
-  for (const key of ['tags', 'thresholds']) if (isSet(r[key])) out[key] = compact(r[key]);
+  if (isSet(r.tags)) out.tags = compact(r.tags);
+  const thresholds = r.thresholds;
+  if (isSet(thresholds)) {
+    out.thresholds = {
+      ...compact(thresholds, ['clearlyBad']),
+      ...(isSet(thresholds.clearlyBad) ? { clearlyBad: compact(thresholds.clearlyBad) } : {}),
+    };
+  }
   const smoke = r.smoke;
   if (isSet(smoke)) {
     const rendered: Json = compact(smoke, ['routes']);

@@ -103,6 +103,39 @@ describe('the config the module renders for the example', () => {
     }
   });
 
+  it('passes thresholds.clearlyBad through, its unset keys left to cutover’s defaults', () => {
+    const services = inputs.services as Record<string, ServiceInput>;
+    const withBad = (clearlyBad: Record<string, number | null>) =>
+      Object.fromEntries(
+        Object.entries(services).map(([id, s]) => {
+          const release = s.release ?? {};
+          const thresholds = { ...(release.thresholds as Record<string, unknown>), clearlyBad };
+          return [id, { ...s, release: { ...release, thresholds } }];
+        }),
+      );
+    const config = parseConfig(
+      renderConfig(
+        renderInput({
+          ...inputs,
+          services: withBad({ max5xxRate: 0.05, p95Increase: null, predictionDrift: null }),
+        }),
+      ),
+    );
+    expect(config.services[0]!.thresholds.clearlyBad).toEqual({
+      max5xxRate: 0.05,
+      p95Increase: 0.25,
+      predictionDrift: 0.25,
+    });
+    // a clearly-bad rate at the limit itself is refused by cutover's schema
+    const atLimit = renderConfig(
+      renderInput({
+        ...inputs,
+        services: withBad({ max5xxRate: 0.02, p95Increase: null, predictionDrift: null }),
+      }),
+    );
+    expect(() => parseConfig(atLimit)).toThrow(ConfigError);
+  });
+
   it('fails validation when the release settings are wrong', () => {
     const services = inputs.services as Record<string, ServiceInput>;
     const broken = Object.fromEntries(

@@ -42,6 +42,7 @@ module "cutover" {
           p95SlackMs         = 5
           maxPredictionDrift = 0.2
           failureLimit       = 2
+          clearlyBad         = { max5xxRate = 0.03, p95Increase = 0.25, predictionDrift = 0.25 }
         }
         smoke = {
           authenticate = true
