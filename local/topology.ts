@@ -17,12 +17,14 @@ interface Trigger {
   fn: FunctionName;
   /** `envelope`: the raw push envelope (revertOnAlert is an HTTP function); else a CloudEvent. */
   envelope?: boolean;
+  /** Ordered delivery by ordering key (terraform/functions.tf `ordered`): cutover's own events. */
+  ordered?: boolean;
 }
 
 const TRIGGERS: Trigger[] = [
   { topic: 'gcr', fn: 'provisionGreen' },
-  { topic: 'deploymentEvents', fn: 'advanceRelease' },
-  { topic: 'rollbackRequests', fn: 'rollback' },
+  { topic: 'deploymentEvents', fn: 'advanceRelease', ordered: true },
+  { topic: 'rollbackRequests', fn: 'rollback', ordered: true },
   { topic: 'alertIncidents', fn: 'revertOnAlert', envelope: true },
 ];
 
@@ -54,8 +56,10 @@ export async function createTopics(pubsub: PubSub): Promise<void> {
  * The functions' triggers, as terraform/functions.tf gives them through Eventarc: one push
  * subscription per topic to the function's URL, with a retry backoff (short, locally) and a
  * dead-letter topic after 5 attempts; the alert topic pushes the plain envelope to revertOnAlert
- * with the webhook password as `auth_token`. A pull subscription keeps the dead letters. A
- * subscription the emulator kept from the last run is pointed at this run's URLs.
+ * with the webhook password as `auth_token`. cutover's own topics are delivered in order per
+ * ordering key (the service), as terraform/pubsub.tf has it. A pull subscription keeps the dead
+ * letters. A subscription the emulator kept from the last run is pointed at this run's URLs (its
+ * ordering, like a real subscription's, is fixed at creation).
  */
 export async function createTriggers(
   pubsub: PubSub,
@@ -77,6 +81,7 @@ export async function createTriggers(
         ackDeadlineSeconds: 120,
         retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 10 } },
         deadLetterPolicy: { deadLetterTopic, maxDeliveryAttempts: 5 },
+        enableMessageOrdering: t.ordered ?? false,
       }),
     );
     // A subscription kept from the last run still points at that run's function ports.

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Clock } from '../../shared/ports/clock.js';
 import { RpcError } from './faults.js';
 import { PushDeliveries } from './pubsub-delivery.js';
+import { OrderedDispatch } from './pubsub-ordering.js';
 import { PullQueue } from './pubsub-pull.js';
 import { subscriptionFromWire } from './pubsub-subscription.js';
 import type { WireSubscription } from './pubsub-subscription.js';
@@ -80,8 +81,13 @@ export class PubsubBroker {
       settled: (sub, msg) => {
         this.unacked.get(sub.name)?.delete(msg.messageId);
         this.changed();
+        this.ordered.settled(sub, msg);
       },
     },
+  );
+  private readonly ordered = new OrderedDispatch(
+    (sub, msg, attempts) => this.deliveries.start(sub, msg, attempts),
+    (sub, msg) => this.unacked.get(sub.name)?.get(msg.messageId)?.attempts ?? 0,
   );
 
   /** `changed` is called after every change of what `exportState` returns. */
@@ -127,8 +133,9 @@ export class PubsubBroker {
 
   /** Starts redelivering the push messages restored by `importState`. */
   resume(): void {
-    for (const { record, msg, attempts } of this.restored.splice(0))
-      this.deliveries.start(record, msg, attempts);
+    const restored = this.restored.splice(0);
+    restored.sort((a, b) => Number(a.msg.messageId) - Number(b.msg.messageId));
+    for (const { record, msg, attempts } of restored) this.ordered.dispatch(record, msg, attempts);
   }
 
   /** Points a push subscription at another endpoint (ModifyPushConfig); pending deliveries follow. */
@@ -194,6 +201,11 @@ export class PubsubBroker {
     const name = this.getTopic(topic).name;
     if (messages.length === 0)
       throw new RpcError(grpc.status.INVALID_ARGUMENT, 'at least one message is required');
+    if (new Set(messages.map((m) => m.orderingKey ?? '')).size > 1)
+      throw new RpcError(
+        grpc.status.INVALID_ARGUMENT,
+        'all messages of a publish request must have the same ordering key',
+      );
     const stored = messages.map((m): StoredMessage => {
       const data = m.data ?? Buffer.alloc(0);
       const attributes = { ...(m.attributes ?? {}) };
@@ -218,7 +230,7 @@ export class PubsubBroker {
     this.changed();
     for (const { record, queue } of this.subs.values())
       if (record.topic === name && !queue)
-        for (const msg of stored) this.deliveries.start(record, msg);
+        for (const msg of stored) this.ordered.dispatch(record, msg);
     return stored.map((m) => m.messageId);
   }
 
@@ -270,6 +282,7 @@ export class PubsubBroker {
     this.entry(name).record.active = false;
     this.subs.delete(name!);
     this.unacked.delete(name!);
+    this.ordered.drop(name!);
     this.changed();
   }
 

@@ -11,6 +11,7 @@ export interface WireSubscription {
   ack_deadline_seconds?: number;
   retry_policy?: { minimum_backoff?: WireDuration; maximum_backoff?: WireDuration };
   dead_letter_policy?: { dead_letter_topic?: string; max_delivery_attempts?: number };
+  enable_message_ordering?: boolean;
   [field: string]: unknown;
 }
 
@@ -64,6 +65,7 @@ export function subscriptionFromWire(w: WireSubscription): SubscriptionRecord {
     minBackoffMs,
     maxBackoffMs,
     ...(deadLetter ? { deadLetter } : {}),
+    ordered: w.enable_message_ordering === true,
     active: true,
     wire,
   };

@@ -25,6 +25,8 @@ export interface SubscriptionRecord {
   minBackoffMs: number;
   maxBackoffMs: number;
   deadLetter?: { topic: string; maxDeliveryAttempts: number };
+  /** enable_message_ordering: one message per ordering key in flight, in publish order. */
+  ordered: boolean;
   /** False once deleted: pending deliveries stop. */
   active: boolean;
   wire: Record<string, unknown>;

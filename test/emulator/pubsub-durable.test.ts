@@ -94,6 +94,31 @@ describe('the emulated Pub/Sub keeps unacknowledged messages across a restart', 
     expect(Number(next)).toBeGreaterThan(Number(id));
   });
 
+  it('ordered messages of one key waiting when the emulator was killed are redelivered in order, one at a time', async () => {
+    const file = stateFile();
+    const killedAt = `${file}.killed`;
+    const down = await endpoint(503);
+    const first = await emulatorAt(file);
+    const [created] = await first.pubsub.createTopic('events');
+    await created.createSubscription('advance', {
+      pushConfig: { pushEndpoint: down.url },
+      retryPolicy: fast,
+      enableMessageOrdering: true,
+    });
+    const topic = first.pubsub.topic('events', { messageOrdering: true });
+    for (const data of ['e1', 'e2', 'e3'])
+      await topic.publishMessage({ data: Buffer.from(data), orderingKey: 'service' });
+    copyFileSync(file, killedAt);
+    await first.close();
+    // before the kill only e1 could be in flight: e2 and e3 waited behind it
+    expect(down.got.every((g) => g.data === 'e1')).toBe(true);
+
+    down.state.status = 204;
+    const second = await emulatorAt(killedAt);
+    await second.emulator.pubsub.idle();
+    expect(down.got.filter((g) => g.status === 204).map((g) => g.data)).toEqual(['e1', 'e2', 'e3']);
+  });
+
   it('an acknowledged push message is not delivered again after a restart', async () => {
     const file = stateFile();
     const up = await endpoint(204);

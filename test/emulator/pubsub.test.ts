@@ -213,6 +213,109 @@ describe('emulated Pub/Sub v1 through the plain @google-cloud/pubsub client', ()
     expect(state.published('mixed').map((m) => m.data.toString())).toEqual(['slow', 'fast']);
   });
 
+  /**
+   * A push endpoint that logs each request's data and answers through `answer`, which may hold
+   * the answer back until a promise settles.
+   */
+  async function keyedEndpoint(answer: (data: string, attempt: number) => Promise<number>) {
+    const log: string[] = [];
+    const attempts = new Map<string, number>();
+    const endpoint = await listen(
+      http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          const { message } = JSON.parse(body) as PushedData;
+          const data = Buffer.from(message.data ?? '', 'base64').toString();
+          const attempt = (attempts.get(data) ?? 0) + 1;
+          attempts.set(data, attempt);
+          log.push(`${data}#${attempt}`);
+          void answer(data, attempt).then((status) => {
+            log.push(`${data}#${attempt}:${status}`);
+            res.writeHead(status).end();
+          });
+        });
+      }),
+    );
+    return { endpoint, log };
+  }
+
+  it('with enable_message_ordering, one message per ordering key is in flight, in publish order', async () => {
+    let keyJArrived: () => void = () => undefined;
+    const jSeen = new Promise<void>((resolve) => (keyJArrived = resolve));
+    // a1 is held until j1 arrives (another key is not held back), then fails once; a2 waits for a1
+    const { endpoint, log } = await keyedEndpoint(async (data, attempt) => {
+      if (data === 'j1') keyJArrived();
+      if (data === 'a1' && attempt === 1) {
+        await jSeen;
+        return 500;
+      }
+      return 200;
+    });
+    const [created] = await pubsub.createTopic('ordered');
+    await created.createSubscription('ordered-push', {
+      pushConfig: { pushEndpoint: endpoint.url },
+      retryPolicy: fast,
+      enableMessageOrdering: true,
+    });
+    const topic = pubsub.topic('ordered', { messageOrdering: true });
+    await topic.publishMessage({ data: Buffer.from('a1'), orderingKey: 'a' });
+    await topic.publishMessage({ data: Buffer.from('a2'), orderingKey: 'a' });
+    await topic.publishMessage({ data: Buffer.from('j1'), orderingKey: 'j' });
+    await state.idle();
+    await endpoint.close();
+    expect(log.indexOf('a2#1')).toBeGreaterThan(log.indexOf('a1#2:200'));
+    expect(log.indexOf('j1#1')).toBeLessThan(log.indexOf('a1#1:500'));
+    expect(log.filter((l) => l.endsWith(':200')).sort()).toEqual([
+      'a1#2:200',
+      'a2#1:200',
+      'j1#1:200',
+    ]);
+  });
+
+  it('without enable_message_ordering, a message of the same key is not held back', async () => {
+    let secondArrived: () => void = () => undefined;
+    const secondSeen = new Promise<void>((resolve) => (secondArrived = resolve));
+    // b1 is answered only once b2 has arrived: with ordering this would never happen
+    const { endpoint, log } = await keyedEndpoint(async (data) => {
+      if (data === 'b2') secondArrived();
+      else await secondSeen;
+      return 200;
+    });
+    const [created] = await pubsub.createTopic('unordered');
+    await created.createSubscription('unordered-push', {
+      pushConfig: { pushEndpoint: endpoint.url },
+    });
+    const topic = pubsub.topic('unordered', { messageOrdering: true });
+    await topic.publishMessage({ data: Buffer.from('b1'), orderingKey: 'b' });
+    await topic.publishMessage({ data: Buffer.from('b2'), orderingKey: 'b' });
+    await state.idle();
+    await endpoint.close();
+    expect(log.indexOf('b2#1')).toBeLessThan(log.indexOf('b1#1:200'));
+  });
+
+  it('refuses a publish request whose messages have different ordering keys', async () => {
+    await pubsub.createTopic('mixed-keys');
+    const publisher = new v1.PublisherClient({
+      ...(await clientOptions(grpcServer.port)),
+      projectId: PROJECT,
+    });
+    try {
+      const error = await publisher
+        .publish({
+          topic: topicName('mixed-keys'),
+          messages: [
+            { data: Buffer.from('x'), orderingKey: 'a' },
+            { data: Buffer.from('y'), orderingKey: 'b' },
+          ],
+        })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 3 });
+    } finally {
+      await publisher.close();
+    }
+  });
+
   it('answers NOT_FOUND for an unknown topic, from the client and from the state API', async () => {
     const error = await pubsub
       .topic('missing')
