@@ -42,12 +42,11 @@ export interface Looks {
  * - pass (PLANNED_SHARE: nine tenths to the planned looks): the exact test at the step's
  *   planned looks only (stats/planned-looks.ts: the first, with most of that α, where a green
  *   identical to blue passes every check with chance 0.6, then at growing samples with the rest,
- *   halving), and the mixture at the last tenth, at every
- *   minute. A pass only moves the release on, so waiting for a planned look costs nothing but
- *   the minutes to it, and one test at a well-placed look needs far fewer requests than a test
- *   valid at every minute of an open-ended step (measured in local/sim on one seeded release at
- *   5 requests/s, σ 1, blue 5xx 1.5 %: its 10 % step passed on 464 green requests, against 611
- *   with the per-minute split this replaced).
+ *   halving), and the mixture at the last tenth, at every minute. A pass only moves the release
+ *   on, so waiting for a planned look costs nothing but the minutes to it, and one test at a
+ *   well-placed look needs far fewer requests than a test valid at every minute of an open-ended
+ *   step (measured in local/sim on one seeded release at 5 requests/s, σ 1, blue 5xx 1.5 %: its
+ *   10 % step passed on 464 green requests, against 611 with a per-minute split).
  * A side crosses when either of its tests does, so (union bound) the chance of a wrong fail
  * (green at the limit) stays below failAlpha per check over the release, and of a wrong pass
  * (green clearly bad) below passAlpha per check and step — below promoteAlpha at the last step,
