@@ -19,8 +19,8 @@
  * most of the α and is placed for more than an even chance: with three checks that must all pass
  * and a place planned from blue's noisy estimates, a look planned for ½ passed well under half
  * of the time, and the step's median fell to a later, poorer look (measured in local/sim at 5
- * requests/s, blue 5xx 1.5 %, σ 1.0, 1000 releases: the median release took 41 min with look 1
- * at ½ of the planned α and planned for ½, 38 with 0.8 planned for 0.6).
+ * requests/s, blue 5xx 1.5 %, σ 1.0, 1000 releases, lag 180 s: the median release took 44 min
+ * with look 1 at ½ of the planned α and each check planned for ½, 38 with 0.8 planned for 0.6).
  */
 
 /** The share of the planned α look 1 spends; the later looks halve what is left. */
