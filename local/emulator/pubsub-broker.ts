@@ -8,6 +8,9 @@ import { subscriptionFromWire } from './pubsub-subscription.js';
 import type { WireSubscription } from './pubsub-subscription.js';
 import { notFound, parseName } from './pubsub-types.js';
 import type { PublishedMessage, StoredMessage, SubscriptionRecord } from './pubsub-types.js';
+import { load, save, type PubsubStateDocument } from './pubsub-state.js';
+
+export type { PubsubStateDocument } from './pubsub-state.js';
 
 export interface OutgoingMessage {
   data?: Buffer;
@@ -16,41 +19,6 @@ export interface OutgoingMessage {
 }
 
 const DELETED_TOPIC = '_deleted-topic_';
-
-/** A message a subscription has not acknowledged, as the state file keeps it. */
-export interface SavedMessage {
-  messageId: string;
-  topic: string;
-  /** base64 */
-  data: string;
-  attributes: Record<string, string>;
-  publishTime: string;
-  orderingKey?: string;
-  attempts: number;
-}
-
-/**
- * What survives a restart, as real Pub/Sub is durable: topics, subscriptions, and every message a
- * subscription has not acknowledged (with its delivery attempts), plus the next message id so ids
- * stay unique (subscribers dedupe on them). The log `published()` reads is not kept.
- */
-export interface PubsubStateDocument {
-  nextId: number;
-  topics: Array<{ name: string; labels: Record<string, string> }>;
-  subscriptions: Array<{ record: SubscriptionRecord; unacked: SavedMessage[] }>;
-}
-
-const save = (msg: StoredMessage, attempts: number): SavedMessage => ({
-  ...msg,
-  data: msg.data.toString('base64'),
-  publishTime: msg.publishTime.toISOString(),
-  attempts,
-});
-const load = ({ attempts: _attempts, ...m }: SavedMessage): StoredMessage => ({
-  ...m,
-  data: Buffer.from(m.data, 'base64'),
-  publishTime: new Date(m.publishTime),
-});
 
 /**
  * Topics, subscriptions and message fan-out. A message reaches the subscriptions that exist when
