@@ -18,6 +18,7 @@ function manualAction(input: ReleaseInput): { action: ManualAction['action']; by
     case 'push':
     case 'candidate-ready':
     case 'candidate-failed':
+    case 'container-rollback-failed':
     case 'smoke-result':
     case 'analysis':
     case 'alert':

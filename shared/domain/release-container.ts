@@ -11,9 +11,14 @@ import {
 import { colorAccount } from './release-start.js';
 import { soleSplit } from './traffic.js';
 
+/** The events a container rollback owes only once its revision serves. */
+const ON_SUCCESS = new Set(['release.rolled-back', 'terraform.sync-requested']);
+
 /**
  * Redeploys an earlier image at 100% as a new revision in the stable's color; it becomes the
- * stable. An active release ends rolled back (its image marked failed). Terraform is told.
+ * stable. An active release ends rolled back (its image marked failed). Terraform is told. The
+ * stable it replaces is kept on the operation (`replaced`): if the new revision does not start,
+ * Cloud Run keeps serving what it served and `containerRollbackFailed` puts the record back.
  */
 export function rollbackContainer(
   record: ServiceRecord,
@@ -43,6 +48,7 @@ export function rollbackContainer(
         reason: input.reason,
         requestedBy: input.requestedBy,
         lastVerdict: active.phase === 'shifting' ? active.lastVerdict : null,
+        replaced: { stable: record.stable, previousStables: record.previousStables ?? [] },
       }
     : null;
   const operation: Release = ended ?? {
@@ -56,6 +62,7 @@ export function rollbackContainer(
     reason: input.reason,
     requestedBy: input.requestedBy,
     lastVerdict: null,
+    replaced: { stable: record.stable, previousStables: record.previousStables ?? [] },
   };
   // Going back to the stable before: the one before that becomes the next to go back to.
   const before = record.previousStables ?? [];
@@ -77,6 +84,11 @@ export function rollbackContainer(
     record: next,
     ignored: null,
     summary: `container rollback to ${input.tag} as ${input.revision} (by ${input.requestedBy})`,
+    onDeployFailure: {
+      type: 'container-rollback-failed',
+      operationId: operation.id,
+      revision: input.revision,
+    },
     commands: [
       {
         kind: 'update-service',
@@ -108,6 +120,76 @@ export function rollbackContainer(
         reason: `container rollback to ${input.tag}: ${input.reason}`,
         at,
       }),
+    ],
+  };
+}
+
+/**
+ * The revision of a container rollback did not start (Cloud Run kept serving the stable it was
+ * to replace, docs/google-behaviour.md): the record gets that stable and the stables before it
+ * back, the rollback's own success events (rolled-back, Terraform sync) are dropped from the
+ * outbox before they go out, and `release.failed` says what happened and what to do. A release
+ * the rollback ended stays rolled back, its traffic now all on that stable. Ignored unless the
+ * record is still that rollback's, on that revision (a repeated or stale report).
+ */
+export function containerRollbackFailed(
+  record: ServiceRecord,
+  input: Extract<ReleaseInput, { type: 'container-rollback-failed' }>,
+  ctx: MachineContext,
+): Transition {
+  const operation = record.release;
+  if (
+    operation?.phase !== 'rolled-back' ||
+    operation.id !== input.operationId ||
+    !operation.replaced ||
+    record.stable.revision !== input.revision
+  )
+    return ignore(record, `container rollback ${input.operationId} is not in flight`);
+  const { stable, previousStables } = operation.replaced;
+  const endedRelease = operation.candidate.revision !== input.revision;
+  const error = `container rollback to ${record.stable.image} failed: revision ${input.revision} did not start (${input.reason}); ${stable.revision} keeps serving${endedRelease ? `, and release ${operation.id} is rolled back onto it` : ''}. Fix the image or its environment and ask again, or push a fixed image`;
+  const { replaced: _settled, ...rest } = operation;
+  const release: Release = { ...rest, reason: `${operation.reason} (${error})` };
+  const prefix = `${operation.id}.`;
+  const owed = (record.outbox?.owed ?? []).filter(
+    (e) => !(e.id.startsWith(prefix) && e.kind === 'publish' && ON_SUCCESS.has(e.event.type)),
+  );
+  const next: ServiceRecord = {
+    ...record,
+    stable,
+    previousStables,
+    release,
+    ...(record.outbox && { outbox: { ...record.outbox, owed } }),
+    history: remember(record, {
+      id: operation.id,
+      image: record.stable.image,
+      phase: 'rolled-back',
+      endedAt: ctx.now.toISOString(),
+      detail: error,
+    }),
+  };
+  const service = ctx.config.service;
+  return {
+    record: next,
+    ignored: null,
+    summary: error,
+    commands: [
+      ...(endedRelease
+        ? [
+            { kind: 'update-service' as const, traffic: soleSplit(stable) },
+            publish({
+              type: 'release.rolled-back',
+              ...eventBase(service, release, ctx.now),
+              trigger: 'manual-container',
+              reason: release.reason,
+              requestedBy: operation.requestedBy,
+              stable,
+              smoke: null,
+              failedChecks: [],
+            }),
+          ]
+        : []),
+      publish({ type: 'release.failed', ...eventBase(service, release, ctx.now), error }),
     ],
   };
 }

@@ -69,6 +69,11 @@ export type ReleaseInput =
       revision: string;
     } & Request)
   /**
+   * The revision of container rollback `operationId` did not start (`reason`: Cloud Run's
+   * words): what it replaced is put back (release-container.ts).
+   */
+  | { type: 'container-rollback-failed'; operationId: string; revision: string; reason: string }
+  /**
    * A person asked to release again an image that failed or was aborted (`cutover retry`):
    * `image` is `repo@sha256:…`, released as a push of `tag` would be (release-retry.ts).
    */
@@ -92,6 +97,12 @@ export interface Transition {
   ignored: string | null;
   /** One human line describing what happened. */
   summary: string;
+  /**
+   * What to decide when the deploy of this transition's update-service fails (its new revision
+   * does not start), with Cloud Run's reason: decided before any of this transition's effects
+   * go out (usecases/apply.ts).
+   */
+  onDeployFailure?: Omit<Extract<ReleaseInput, { type: 'container-rollback-failed' }>, 'reason'>;
 }
 
 /** A release that has not ended. */

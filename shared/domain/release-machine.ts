@@ -1,6 +1,6 @@
 import type { ServiceRecord, Slot } from '../schemas/release.js';
 import { abort } from './release-abort.js';
-import { rollbackContainer } from './release-container.js';
+import { containerRollbackFailed, rollbackContainer } from './release-container.js';
 import { eventBase, publish } from './release-events.js';
 import { rollBack } from './release-endings.js';
 import { onIncident, onIncidentClosed, promoteUnlessHeld } from './release-incidents.js';
@@ -57,6 +57,8 @@ function dispatch(record: ServiceRecord, input: ReleaseInput, ctx: MachineContex
   const service = ctx.config.service;
   if (input.type === 'push') return startRelease(record, input, ctx, service);
   if (input.type === 'rollback-container') return rollbackContainer(record, input, ctx);
+  if (input.type === 'container-rollback-failed')
+    return containerRollbackFailed(record, input, ctx);
   if (input.type === 'template-change') return startTemplateRelease(record, input, ctx);
   if (input.type === 'undo') return undoPromotion(record, input, ctx);
   if (input.type === 'retry') return retryRelease(record, input, ctx);

@@ -177,6 +177,11 @@ export const Release = z.discriminatedUnion('phase', [
     reason: z.string(),
     requestedBy: z.string().nullable(),
     lastVerdict: Verdict.nullable(),
+    /**
+     * A container rollback: the stable it replaced and the stables before it, put back if the
+     * rollback's revision does not start (release-container.ts); dropped once they are.
+     */
+    replaced: z.object({ stable: Slot, previousStables: z.array(Slot) }).optional(),
   }),
   /**
    * Terminal: the release could not go on (interrupted provisioning, no progress before the

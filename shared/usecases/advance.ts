@@ -13,6 +13,7 @@ import type { Deps } from './deps.js';
 import { outOfBandDecision } from './out-of-band.js';
 import { smokePhase } from './smoke-test.js';
 import { templateChangeDecision } from './template-change.js';
+import { unfinishedContainerRollback } from './unfinished-rollback.js';
 import { overdue } from '../domain/progress.js';
 import { deployInFlight } from './deploy-in-flight.js';
 
@@ -28,7 +29,8 @@ export interface Trigger {
  * Moves the active release of one service on by one decision, whatever its phase: a
  * provisioning candidate is checked for readiness, a ready one smoke tested, a shifting one
  * measured and judged. Triggers naming another release or step are stale and ignored. Between
- * releases a tick releases a template change made outside cutover (template-change.ts); during
+ * releases a tick finishes a container rollback whose revision did not start (unfinished-rollback.ts)
+ * and releases a template change made outside cutover (template-change.ts); during
  * one, traffic changed outside cutover ends it without touching the traffic (out-of-band.ts).
  */
 export async function advanceService(
@@ -49,8 +51,12 @@ export async function advanceService(
       if (retried) return retryHeld(record, retried, ctx);
       const active = activeRelease(record);
       const stale = staleness(active, trigger);
-      const template = !active && trigger.releaseId === undefined;
-      const change = template ? templateChangeDecision(deps, config, record, view) : null;
+      const between = !active && trigger.releaseId === undefined;
+      const unfinished = between
+        ? await unfinishedContainerRollback(deps, config, record, view)
+        : null;
+      if (unfinished) return transition(record, unfinished, ctx);
+      const change = between ? templateChangeDecision(deps, config, record, view) : null;
       if (change) return change;
       if (!active || stale) return noop(record, stale ?? 'no active release');
       const outside = await outOfBandDecision(deps, config, record, active, view);

@@ -2,7 +2,8 @@ import type { Command } from '../domain/commands.js';
 import { actedOn, alreadyActedOn, type Delivery } from '../domain/deliveries.js';
 import { isImageRef, parseImageRef } from '../domain/image-ref.js';
 import { enqueue } from '../domain/outbox.js';
-import { initialRecord } from '../domain/release-machine.js';
+import { initialRecord, transition as machineTransition } from '../domain/release-machine.js';
+import type { ReleaseInput } from '../domain/release-input.js';
 import { serviceId } from '../domain/release-start.js';
 import { candidateVersion } from '../domain/version-tag.js';
 import { serviceConfig } from '../schemas/config.js';
@@ -42,6 +43,8 @@ export type Decide = (record: ServiceRecord, view: ServiceView) => Promise<Trans
 export interface DecisionOptions {
   /** The input's identity: a delivery the record already acted on changes nothing. */
   delivery?: Delivery;
+  /** Write effects as this owner (a follow-up of a failed deploy: it carries out that one's too). */
+  owner?: string;
 }
 
 /**
@@ -65,7 +68,7 @@ export async function applyDecision(
   options: DecisionOptions = {},
 ): Promise<Applied> {
   const platform = deps.platform();
-  const owner = deps.newId();
+  const owner = options.owner ?? deps.newId();
   for (let attempt = 1; ; attempt++) {
     const view = await platform.get(service);
     const record = view.record ?? (await bootstrapRecord(deps, view));
@@ -99,7 +102,25 @@ export async function applyDecision(
       };
     } catch (error) {
       if (error instanceof DeployFailedError) {
-        // The write landed (the record names the candidate); its effects are still owed.
+        // The write landed (the record names the new revision); its effects are still owed. A
+        // transition that says what a failed deploy means has it decided first, so effects that
+        // only hold if the revision serves are dropped before they go out.
+        const follow = transition.onDeployFailure;
+        if (follow) {
+          await applyDecision(
+            deps,
+            service,
+            (record) =>
+              machine(
+                record,
+                { ...follow, revision: error.revision, reason: error.detail },
+                deps,
+                service,
+              ),
+            { owner },
+          );
+          return { kind: 'deploy-failed', error };
+        }
         const after = await platform.get(service);
         if (after.record) await drainOutbox(deps, after, after.record, owner);
         return { kind: 'deploy-failed', error };
@@ -128,6 +149,19 @@ export async function applyDecision(
       throw error;
     }
   }
+}
+
+/** The release machine's decision on `input` for the service, now. */
+function machine(
+  record: ServiceRecord,
+  input: ReleaseInput,
+  deps: Deps,
+  service: string,
+): Transition {
+  const config = serviceConfig(deps.config, service);
+  if (!config)
+    throw new PermanentError('decide', 'NOT_FOUND', `service ${service} is not configured`);
+  return machineTransition(record, input, { config, now: deps.clock.now() });
 }
 
 function unchanged(record: ServiceRecord, why: string): Transition {

@@ -198,6 +198,19 @@ export function servicePlatformContract(label: string, make: () => Promise<Platf
       expect(await h.platform.revision(seed.name, green)).toMatchObject({ state: 'failed' });
     });
 
+    it('leaves the traffic as it was when a failed deploy was to take all of it (a container rollback)', async () => {
+      const { seed, view, green: asked } = await seeded();
+      h.setStarter(() => ({ ready: false, message: 'container failed to listen on PORT=8080' }));
+      const all = deployGreen(seed, asked);
+      const error: unknown = await h.platform
+        .update(view, { ...all, traffic: [{ revision: asked, percent: 100, tag: 'blue' }] })
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(DeployFailedError);
+      const read = await h.platform.get(seed.name);
+      expect(read.traffic).toEqual(view.traffic);
+      expect(read.written).toEqual(view.written);
+    });
+
     it('still takes a record-and-traffic write after a failed deploy', async () => {
       const { seed, view, green } = await seeded();
       h.setStarter(() => ({ ready: false, message: 'crash on start' }));

@@ -317,6 +317,43 @@ describe('rollback requests', () => {
     );
   });
 
+  it('a container rollback whose revision does not start leaves the stable serving and recorded, tells the person, and asks Terraform for nothing', async () => {
+    h = await Harness.start();
+    await promoted();
+    const before = await h.view();
+    const stable = before.record!.stable;
+    const served = await h.split();
+    const already = h.eventTypes().length;
+    h.emulator.run.setRevisionStarter(() =>
+      Promise.resolve({ ready: false, message: 'container exited with status 1' }),
+    );
+    const status = await deliver('rollback', 'cutover-rollback-requests', {
+      service: SERVICE,
+      mode: 'container',
+      reason: 'bad model',
+      requestedBy: 'ana',
+    });
+    expect(status).toBe(204);
+    const after = await h.view();
+    expect(after.record!.stable).toEqual(stable);
+    expect(after.record!.previousStables).toEqual(before.record!.previousStables);
+    expect(await h.split()).toEqual(served);
+    expect(after.written).toEqual(before.written);
+    const owed = (after.record!.outbox?.owed ?? []).flatMap((e) =>
+      e.kind === 'publish' ? [e.event.type] : [],
+    );
+    expect(owed).toEqual([]);
+    expect(h.eventTypes().slice(already)).toEqual(['release.failed']);
+    expect(h.events().at(-1)?.error).toMatch(
+      /did not start \(.*container exited with status 1.*\); .* keeps serving\. Fix the image/,
+    );
+    // The next tick finds nothing to repair or release.
+    h.emulator.run.setRevisionStarter(null);
+    await tick();
+    expect((await h.view()).record!.stable).toEqual(stable);
+    expect(h.eventTypes().slice(already)).toEqual(['release.failed']);
+  });
+
   it('a container rollback when cutover does not know the image stable before is refused, saying why and what to do', async () => {
     h = await Harness.start();
     const status = await deliver('rollback', 'cutover-rollback-requests', {

@@ -321,6 +321,58 @@ describe('release state machine: every rollback trigger ends with 100% on the st
       trigger: 'manual-container',
     });
   });
+
+  const containerRollback = (s: Scenario) =>
+    s.send(
+      {
+        type: 'rollback-container',
+        id: 'op1',
+        image: `${REPO}@sha256:${'0'.repeat(64)}`,
+        tag: 'rollback-x',
+        revision: 'leakage-rb-op1',
+        reason: 'bad model',
+        requestedBy: 'ana',
+      },
+      70,
+    );
+
+  it('a container rollback whose revision does not start puts the stable back, and says so', () => {
+    const s = new Scenario();
+    const before = s.record.stable;
+    containerRollback(s);
+    expect(s.last.onDeployFailure).toEqual({
+      type: 'container-rollback-failed',
+      operationId: 'op1',
+      revision: 'leakage-rb-op1',
+    });
+    s.send({ ...s.last.onDeployFailure!, reason: 'container exited 1' }, 75);
+    expect(s.record.stable).toEqual(before);
+    expect(s.record.previousStables ?? []).toEqual([]);
+    expect(s.record.release).toMatchObject({ id: 'op1', phase: 'rolled-back' });
+    expect(s.record.release).not.toHaveProperty('replaced');
+    // Traffic was not moved by the failed deploy: nothing to write; the person is told.
+    expect(s.traffic()).toBeNull();
+    expect(s.events()).toEqual(['release.failed']);
+    const failed = s.last.commands[0];
+    expect(failed).toMatchObject({ kind: 'publish', event: { type: 'release.failed' } });
+    expect(failed?.kind === 'publish' && 'error' in failed.event && failed.event.error).toMatch(
+      /revision leakage-rb-op1 did not start \(container exited 1\); leakage-00001-abc keeps serving\. Fix the image/,
+    );
+    // A second report of the same failure changes nothing.
+    const again = { operationId: 'op1', revision: 'leakage-rb-op1', reason: 'again' };
+    s.send({ type: 'container-rollback-failed', ...again }, 80);
+    expect(s.last.ignored).toMatch(/not in flight/);
+  });
+
+  it('a failed container rollback during a release leaves that release rolled back onto the stable', () => {
+    const s = new Scenario().toShifting();
+    containerRollback(s);
+    s.send({ ...s.last.onDeployFailure!, reason: 'container exited 1' }, 75);
+    expect(s.record.stable.revision).toBe('leakage-00001-abc');
+    expect(s.record.failedImages).toContain(V2);
+    expect(s.traffic()).toEqual([{ revision: 'leakage-00001-abc', percent: 100, tag: 'blue' }]);
+    expect(s.events()).toEqual(['release.rolled-back', 'release.failed']);
+  });
 });
 
 describe('release state machine: judging holds', () => {

@@ -93,11 +93,14 @@ export class CloudRunPlatform implements ServicePlatform {
     const names = { asked: change.deploy.revision, actual: deployed.revision };
     if (deployed.failure === null)
       return this.writeAfterDeploy(view.name, deployed.service, renamed, names);
-    // The record is written (the release knows its failed candidate); traffic stays off it.
+    // The record is written (the release knows its failed candidate); traffic stays off it. A
+    // change that routed only to the new revision (a container rollback) keeps the traffic as it
+    // was read: an empty list would mean 100% to LATEST, whichever revision that is.
+    const others = renamed.traffic.filter((t) => t.revision !== deployed.revision);
     await this.writeAfterDeploy(
       view.name,
       deployed.service,
-      { ...renamed, traffic: renamed.traffic.filter((t) => t.revision !== deployed.revision) },
+      { ...renamed, traffic: others.length > 0 ? others : view.written },
       names,
     );
     throw new DeployFailedError(view.name, deployed.revision, deployed.failure);
