@@ -104,6 +104,15 @@ async function shifting(): Promise<{ blue: string; green: string }> {
   return { blue: view.record!.stable.revision, green };
 }
 
+/** A person's container rollback request, as `cutover rollback --container` publishes it. */
+const containerRollback = (reason = 'bad model') =>
+  deliver('rollback', 'cutover-rollback-requests', {
+    service: SERVICE,
+    mode: 'container',
+    reason,
+    requestedBy: 'ana',
+  });
+
 const webhook = (body: unknown, auth = basic(WEBHOOK.username, WEBHOOK.password)) =>
   post('revertOnAlert', {
     headers: { 'content-type': 'application/json', authorization: auth },
@@ -327,13 +336,7 @@ describe('rollback requests', () => {
     h.emulator.run.setRevisionStarter(() =>
       Promise.resolve({ ready: false, message: 'container exited with status 1' }),
     );
-    const status = await deliver('rollback', 'cutover-rollback-requests', {
-      service: SERVICE,
-      mode: 'container',
-      reason: 'bad model',
-      requestedBy: 'ana',
-    });
-    expect(status).toBe(204);
+    expect(await containerRollback()).toBe(204);
     const after = await h.view();
     expect(after.record!.stable).toEqual(stable);
     expect(after.record!.previousStables).toEqual(before.record!.previousStables);
@@ -356,13 +359,7 @@ describe('rollback requests', () => {
 
   it('a container rollback when cutover does not know the image stable before is refused, saying why and what to do', async () => {
     h = await Harness.start();
-    const status = await deliver('rollback', 'cutover-rollback-requests', {
-      service: SERVICE,
-      mode: 'container',
-      reason: 'x',
-      requestedBy: 'ana',
-    });
-    expect(status).toBe(204);
+    expect(await containerRollback('x')).toBe(204);
     expect(h.eventTypes()).toEqual(['release.failed']);
     expect(h.events()[0]?.error).toMatch(
       /does not know which image .* roll back with mode traffic/,
