@@ -2,7 +2,7 @@ import { parseRollbackRequest } from '../shared/schemas/inbound/rollback-request
 import { retryTarget } from '../shared/domain/release-retry.js';
 import { DeploymentEvent } from '../shared/schemas/events.js';
 import type { ServiceRecord } from '../shared/schemas/release.js';
-import { awaitChange } from './await-outcome.js';
+import { awaitChange, awaitContainerRollback } from './await-outcome.js';
 import { gcloudDefaults, type GcloudDefaults } from './gcloud-defaults.js';
 import { nothingToDo, type ManualInput } from './nothing-to-do.js';
 import { processIo, wantsJson, type Io } from './output.js';
@@ -188,6 +188,7 @@ export async function act(
         });
         return 0;
       }
+      const waitStart = env.pacer.now().getTime();
       const seen = await awaitChange(
         async () => (await platform.get(target.service)).record,
         before,
@@ -204,6 +205,32 @@ export async function act(
         return 2;
       }
       const detail = landed(action, by, before, seen.record);
+      if (detail && action === 'rollback-container' && seen.record) {
+        // Landed in the record: done only once its revision serves (it may not start).
+        const outcome = await awaitContainerRollback(
+          () => platform.get(target.service),
+          env.pacer,
+          {
+            timeoutMs,
+            startMs: waitStart,
+          },
+        );
+        if (outcome.kind === 'failed') {
+          say(false, `the container rollback did not take: ${outcome.reason}`, {
+            messageId,
+            outcome: 'failed',
+          });
+          return 1;
+        }
+        if (outcome.kind === 'timeout') {
+          say(
+            false,
+            `asked (message ${messageId}); the rollback's revision is deployed but not serving yet: see \`cutover status\``,
+            { messageId, outcome: 'timeout' },
+          );
+          return 2;
+        }
+      }
       if (detail) {
         const at = seen.record?.actions?.[0]?.at;
         say(true, `${detail}${at ? ` at ${at}` : ''}`, {

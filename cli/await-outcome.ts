@@ -38,3 +38,37 @@ export async function awaitChange(
     await pacer.sleep(Math.min(intervalMs, timeoutMs - afterMs));
   }
 }
+
+export type ContainerOutcome =
+  { kind: 'serving' } | { kind: 'failed'; reason: string } | { kind: 'timeout' };
+
+/**
+ * After a container rollback landed in the record (its release names the revision it deployed),
+ * reads the service until that revision serves, or the record says it did not start and the
+ * stable was put back (shared/domain/release-container.ts). `timeoutMs` counts from `startMs`.
+ */
+export async function awaitContainerRollback(
+  read: () => Promise<{
+    record: ServiceRecord | null;
+    traffic: { revision: string; percent: number }[];
+  }>,
+  pacer: Pacer,
+  {
+    timeoutMs,
+    startMs,
+    intervalMs = 1000,
+  }: { timeoutMs: number; startMs: number; intervalMs?: number },
+): Promise<ContainerOutcome> {
+  for (;;) {
+    const view = await read();
+    const r = view.record?.release;
+    const container = r?.phase === 'rolled-back' ? r.container : undefined;
+    if (!container) return { kind: 'serving' }; // a function that does not record it: as before
+    if (container.failed !== null) return { kind: 'failed', reason: container.failed };
+    if (view.traffic.some((t) => t.revision === container.revision && t.percent > 0))
+      return { kind: 'serving' };
+    const afterMs = pacer.now().getTime() - startMs;
+    if (afterMs >= timeoutMs) return { kind: 'timeout' };
+    await pacer.sleep(Math.min(intervalMs, timeoutMs - afterMs));
+  }
+}

@@ -17,7 +17,7 @@ const ON_SUCCESS = new Set(['release.rolled-back', 'terraform.sync-requested']);
 /**
  * Redeploys an earlier image at 100% as a new revision in the stable's color; it becomes the
  * stable. An active release ends rolled back (its image marked failed). Terraform is told. The
- * stable it replaces is kept on the operation (`replaced`): if the new revision does not start,
+ * stable it replaces is kept on the operation (`container`): if the new revision does not start,
  * Cloud Run keeps serving what it served and `containerRollbackFailed` puts the record back.
  */
 export function rollbackContainer(
@@ -36,6 +36,11 @@ export function rollbackContainer(
   };
   const active = activeRelease(record);
   const at = ctx.now.toISOString();
+  const container = {
+    revision: input.revision,
+    replaced: { stable: record.stable, previousStables: record.previousStables ?? [] },
+    failed: null,
+  };
   const ended: Release | null = active
     ? {
         id: active.id,
@@ -48,7 +53,7 @@ export function rollbackContainer(
         reason: input.reason,
         requestedBy: input.requestedBy,
         lastVerdict: active.phase === 'shifting' ? active.lastVerdict : null,
-        replaced: { stable: record.stable, previousStables: record.previousStables ?? [] },
+        container,
       }
     : null;
   const operation: Release = ended ?? {
@@ -62,7 +67,7 @@ export function rollbackContainer(
     reason: input.reason,
     requestedBy: input.requestedBy,
     lastVerdict: null,
-    replaced: { stable: record.stable, previousStables: record.previousStables ?? [] },
+    container,
   };
   // Going back to the stable before: the one before that becomes the next to go back to.
   const before = record.previousStables ?? [];
@@ -137,19 +142,25 @@ export function containerRollbackFailed(
   input: Extract<ReleaseInput, { type: 'container-rollback-failed' }>,
   ctx: MachineContext,
 ): Transition {
-  const operation = record.release;
+  const operation = record.release?.phase === 'rolled-back' ? record.release : null;
+  const container = operation?.container;
   if (
-    operation?.phase !== 'rolled-back' ||
+    !operation ||
+    !container ||
     operation.id !== input.operationId ||
-    !operation.replaced ||
+    container.failed !== null ||
+    container.revision !== input.revision ||
     record.stable.revision !== input.revision
   )
     return ignore(record, `container rollback ${input.operationId} is not in flight`);
-  const { stable, previousStables } = operation.replaced;
+  const { stable, previousStables } = container.replaced;
   const endedRelease = operation.candidate.revision !== input.revision;
   const error = `container rollback to ${record.stable.image} failed: revision ${input.revision} did not start (${input.reason}); ${stable.revision} keeps serving${endedRelease ? `, and release ${operation.id} is rolled back onto it` : ''}. Fix the image or its environment and ask again, or push a fixed image`;
-  const { replaced: _settled, ...rest } = operation;
-  const release: Release = { ...rest, reason: `${operation.reason} (${error})` };
+  const release = {
+    ...operation,
+    reason: `${operation.reason} (${error})`,
+    container: { ...container, failed: error },
+  };
   const prefix = `${operation.id}.`;
   const owed = (record.outbox?.owed ?? []).filter(
     (e) => !(e.id.startsWith(prefix) && e.kind === 'publish' && ON_SUCCESS.has(e.event.type)),

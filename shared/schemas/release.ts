@@ -178,10 +178,17 @@ export const Release = z.discriminatedUnion('phase', [
     requestedBy: z.string().nullable(),
     lastVerdict: Verdict.nullable(),
     /**
-     * A container rollback: the stable it replaced and the stables before it, put back if the
-     * rollback's revision does not start (release-container.ts); dropped once they are.
+     * A container rollback (release-container.ts): the revision it deployed, the stable it
+     * replaced and the stables before it (put back if that revision does not start), and why it
+     * did not (null: it was deployed, or is being).
      */
-    replaced: z.object({ stable: Slot, previousStables: z.array(Slot) }).optional(),
+    container: z
+      .object({
+        revision: z.string(),
+        replaced: z.object({ stable: Slot, previousStables: z.array(Slot) }),
+        failed: z.string().nullable(),
+      })
+      .optional(),
   }),
   /**
    * Terminal: the release could not go on (interrupted provisioning, no progress before the

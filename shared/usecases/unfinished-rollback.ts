@@ -18,11 +18,13 @@ export async function unfinishedContainerRollback(
   record: ServiceRecord,
   view: ServiceView,
 ): Promise<Extract<ReleaseInput, { type: 'container-rollback-failed' }> | null> {
-  const operation = record.release;
-  if (operation?.phase !== 'rolled-back' || !operation.replaced) return null;
+  const operation = record.release?.phase === 'rolled-back' ? record.release : null;
+  const container = operation?.container;
+  if (!operation || !container || container.failed !== null) return null;
+  if (record.stable.revision !== container.revision) return null;
   const serves = (revision: string) =>
     view.traffic.some((t) => t.revision === revision && t.percent > 0);
-  if (serves(record.stable.revision) || !serves(operation.replaced.stable.revision)) return null;
+  if (serves(container.revision) || !serves(container.replaced.stable.revision)) return null;
   const revision = await deps.platform().revision(config.service, record.stable.revision);
   if (revision?.state !== 'failed') return null;
   return {

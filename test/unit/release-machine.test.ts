@@ -349,7 +349,9 @@ describe('release state machine: every rollback trigger ends with 100% on the st
     expect(s.record.stable).toEqual(before);
     expect(s.record.previousStables ?? []).toEqual([]);
     expect(s.record.release).toMatchObject({ id: 'op1', phase: 'rolled-back' });
-    expect(s.record.release).not.toHaveProperty('replaced');
+    expect(s.record.release).toMatchObject({
+      container: { revision: 'leakage-rb-op1', failed: expect.stringMatching(/did not start/) },
+    });
     // Traffic was not moved by the failed deploy: nothing to write; the person is told.
     expect(s.traffic()).toBeNull();
     expect(s.events()).toEqual(['release.failed']);

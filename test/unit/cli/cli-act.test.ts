@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act } from '../../../cli/act.js';
-import { CliHarness, SERVICE } from './cli-harness.js';
+import { CliHarness, SERVICE, V1 } from './cli-harness.js';
 
 describe('mutating commands wait for the outcome', () => {
   it.each([
@@ -71,6 +71,32 @@ describe('mutating commands wait for the outcome', () => {
       h.drive({ type: 'alert', incidentId: 'i1', policy: null, revision: null, startedAt: null });
     expect(await act('promote', SERVICE, {}, h.env)).toBe(1);
     expect(h.err.join('')).toMatch(/changed, but not by this request: release r1 is rolled-back/);
+  });
+
+  it('rollback --container: done once the redeployed image serves, exit 0', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    await h.drive({ type: 'promote', requestedBy: 'bo' });
+    expect(await act('rollback-container', SERVICE, { reason: 'bad model' }, h.env)).toBe(0);
+    expect(h.out.join('')).toMatch(/container rollback/);
+    const stable = (await h.record())!.stable;
+    expect(stable.image).toBe(V1);
+    expect((await h.platform.get(SERVICE)).traffic).toMatchObject([
+      { revision: stable.revision, percent: 100 },
+    ]);
+  });
+
+  it('rollback --container whose image does not start: says so and why, exit 1', async () => {
+    const h = new CliHarness();
+    await h.shifting();
+    await h.drive({ type: 'promote', requestedBy: 'bo' });
+    const promoted = (await h.record())!.stable;
+    h.platform.setStarter(() => ({ ready: false, message: 'container exited with status 1' }));
+    expect(await act('rollback-container', SERVICE, { reason: 'bad model' }, h.env)).toBe(1);
+    expect(h.err.join('')).toMatch(
+      /the container rollback did not take: .*did not start \(container exited with status 1\); .* keeps serving/,
+    );
+    expect((await h.record())!.stable).toEqual(promoted);
   });
 
   it('undo after a promotion: the previous revision serves 100% again', async () => {

@@ -9,6 +9,7 @@ import { parseRollbackRequest } from '../../../shared/schemas/inbound/rollback-r
 import type { ServiceRecord } from '../../../shared/schemas/release.js';
 import { applyDecision } from '../../../shared/usecases/apply.js';
 import { retryImage } from '../../../shared/usecases/retry.js';
+import { rollbackContainer } from '../../../shared/usecases/revert.js';
 import type { Deps } from '../../../shared/usecases/deps.js';
 import { FakeBus } from '../../fakes/fake-bus.js';
 import { FakeMetrics } from '../../fakes/fake-metrics.js';
@@ -108,9 +109,11 @@ export class CliHarness {
       } else if (message.topic === 'cutover-rollback-requests') {
         const r = parseRollbackRequest(message.json);
         const who = { requestedBy: r.requestedBy, reason: r.reason };
-        await this.drive(
-          r.mode === 'undo' ? { type: 'undo', ...who } : { type: 'rollback-traffic', ...who },
-        );
+        if (r.mode === 'container') await rollbackContainer(this.deps, config.services[0]!, who);
+        else
+          await this.drive(
+            r.mode === 'undo' ? { type: 'undo', ...who } : { type: 'rollback-traffic', ...who },
+          );
       }
     }
   }
