@@ -103,6 +103,11 @@ export interface Transition {
    * go out (usecases/apply.ts).
    */
   onDeployFailure?: Omit<Extract<ReleaseInput, { type: 'container-rollback-failed' }>, 'reason'>;
+  /**
+   * A write that does not yet act on the input (a smoke-phase claim, usecases/smoke-lease.ts):
+   * the delivery is not recorded with it, so the write that does act on it records it.
+   */
+  provisional?: boolean;
 }
 
 /** A release that has not ended. */

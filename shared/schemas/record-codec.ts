@@ -16,6 +16,7 @@ const KEYS = {
   outbox: 'cutover.dev/outbox',
   inputs: 'cutover.dev/inputs',
   held: 'cutover.dev/held',
+  smokeLease: 'cutover.dev/smoke-lease',
 } as const;
 
 /**
@@ -37,6 +38,7 @@ export function encodeRecord(record: ServiceRecord): Record<string, string> {
   if (record.inputs && (record.inputs.lastTick || record.inputs.seen.length))
     out[KEYS.inputs] = JSON.stringify(record.inputs);
   if (record.held) out[KEYS.held] = JSON.stringify(record.held);
+  if (record.smokeLease) out[KEYS.smokeLease] = JSON.stringify(record.smokeLease);
   if (record.release) {
     out[KEYS.release] = JSON.stringify(record.release);
     out[KEYS.releaseId] = record.release.id;
@@ -65,6 +67,7 @@ export function decodeRecord(
     outbox: field(KEYS.outbox, undefined),
     inputs: field(KEYS.inputs, undefined),
     held: field(KEYS.held, undefined),
+    smokeLease: field(KEYS.smokeLease, undefined),
   });
   if (!parsed.success) {
     throw new InvalidPayloadError(

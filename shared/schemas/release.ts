@@ -292,6 +292,11 @@ export const ServiceRecord = z.object({
   inputs: Inputs.optional(),
   /** A person's request that could not be carried out yet, or null. */
   held: HeldRequest.nullable().optional(),
+  /**
+   * The invocation running the smoke phase of release `releaseId` (probes, shadow replay) until
+   * `until`: another one waits instead of probing and replaying again (usecases/smoke-lease.ts).
+   */
+  smokeLease: z.object({ releaseId: z.string(), owner: z.string(), until: Timestamp }).optional(),
 });
 export type ServiceRecord = z.infer<typeof ServiceRecord>;
 

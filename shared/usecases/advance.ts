@@ -14,6 +14,13 @@ import { outOfBandDecision } from './out-of-band.js';
 import { smokePhase } from './smoke-test.js';
 import { templateChangeDecision } from './template-change.js';
 import { unfinishedContainerRollback } from './unfinished-rollback.js';
+import {
+  holdsSmokeLease,
+  letGoOfSmokeLease,
+  releasingLease,
+  smokeLease,
+  waitingWithoutLease,
+} from './smoke-lease.js';
 import { overdue } from '../domain/progress.js';
 import { deployInFlight } from './deploy-in-flight.js';
 
@@ -38,6 +45,34 @@ export async function advanceService(
   config: ServiceConfig,
   trigger: Trigger = {},
   delivery?: Delivery,
+): Promise<Applied> {
+  const owner = deps.newId();
+  const claim = { tried: false };
+  let first: Applied | null = null;
+  try {
+    first = await advanceOnce(deps, config, trigger, delivery, owner, claim);
+  } catch (error) {
+    // A claim that landed with its answer lost still makes this invocation the phase's holder.
+    if (!claim.tried || !(await holdsSmokeLease(deps, config.service, owner))) throw error;
+  }
+  if (first && !(claim.tried && (await holdsSmokeLease(deps, config.service, owner)))) return first;
+  // It holds the smoke phase (smoke-lease.ts): now it runs it, acting on the delivery (the
+  // claim's write did not record it); a pass that fails lets go of the phase.
+  try {
+    return await advanceOnce(deps, config, trigger, delivery, owner, { tried: false });
+  } catch (error) {
+    await letGoOfSmokeLease(deps, config.service, owner).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function advanceOnce(
+  deps: Deps,
+  config: ServiceConfig,
+  trigger: Trigger,
+  delivery: Delivery | undefined,
+  owner: string,
+  claim: { tried: boolean },
 ): Promise<Applied> {
   const options = delivery ? { delivery } : {};
   // A person's request that was refused is retried before anything else moves (release-held.ts).
@@ -64,10 +99,21 @@ export async function advanceService(
       const late = overdue(active, config.progressDeadlineSeconds, ctx.now);
       if (late)
         return transition(record, { type: 'abort', releaseId: active.id, reason: late }, ctx);
+      const lease =
+        active.phase === 'smoke-testing' ? smokeLease(record, active, owner, ctx.now) : null;
+      if (lease?.kind === 'held') return noop(record, lease.why);
+      if (lease?.kind === 'free') {
+        claim.tried = true;
+        return lease.claim;
+      }
       const input = await nextInput(deps, config, record, active, view);
-      return input
+      const waiting = `release ${active.id} is waiting (${active.phase})`;
+      const next = input
         ? transition(record, input, { ...ctx, now: deps.clock.now() })
-        : noop(record, `release ${active.id} is waiting (${active.phase})`);
+        : noop(record, waiting);
+      // The smoke phase this invocation held is over, or waits: either way it lets go.
+      if (!lease) return next;
+      return next.ignored === null ? releasingLease(next) : waitingWithoutLease(record, waiting);
     },
     options,
   );

@@ -85,7 +85,7 @@ export async function applyDecision(
     const grace = (update?.deploy ? DEPLOY_GRACE_SECONDS : GRACE_SECONDS) * 1000;
     const dueAt = new Date(deps.clock.now().getTime() + grace);
     let next = enqueue(transition.record, transition.commands, { owner, dueAt });
-    if (options.delivery) next = actedOn(next, options.delivery);
+    if (options.delivery && !transition.provisional) next = actedOn(next, options.delivery);
     const written = { ...transition, record: next };
     try {
       const updated = await platform.update(view, {
