@@ -40,6 +40,8 @@ async function smokeTesting() {
   });
   let open = (): void => undefined;
   const gate = new Promise<void>((resolve) => (open = resolve));
+  let arrived = (): void => undefined;
+  const probing = new Promise<void>((resolve) => (arrived = resolve));
   let probes = 0;
   let now = Date.parse('2026-11-28T10:00:00Z');
   let n = 0;
@@ -54,6 +56,7 @@ async function smokeTesting() {
     prober: () => ({
       probe: async (): Promise<ProbeResult> => {
         probes += 1;
+        arrived();
         await gate;
         return { status: 200, latencyMs: 5, json: null, error: null };
       },
@@ -70,6 +73,8 @@ async function smokeTesting() {
     deps,
     service,
     open,
+    /** Settles once a phase is probing (and so holds the lease). */
+    probing,
     phase,
     probes: () => probes,
     later: (seconds: number) => (now += seconds * 1000),
@@ -82,7 +87,7 @@ describe('one smoke phase at a time', () => {
     const s = await smokeTesting();
     const first = advanceService(s.deps, s.service);
     // The first holds the phase (its probes wait on the gate) when the second arrives.
-    await expect.poll(s.probes).toBeGreaterThan(0);
+    await s.probing;
     const second = await advanceService(s.deps, s.service, { releaseId: 'id1' });
     expect(second).toMatchObject({
       kind: 'ignored',
@@ -99,7 +104,7 @@ describe('one smoke phase at a time', () => {
   it('a claim whose owner died is taken over once it has run out', async () => {
     const s = await smokeTesting();
     const dead = advanceService(s.deps, s.service);
-    await expect.poll(s.probes).toBeGreaterThan(0);
+    await s.probing;
     // That invocation never finishes: its claim stands until SMOKE_LEASE_SECONDS pass.
     s.later(SMOKE_LEASE_SECONDS - 1);
     expect((await advanceService(s.deps, s.service)).kind).toBe('ignored');
