@@ -55,7 +55,9 @@ export async function advanceService(
     // A claim that landed with its answer lost still makes this invocation the phase's holder.
     if (!claim.tried || !(await holdsSmokeLease(deps, config.service, owner))) throw error;
   }
-  if (first && !(claim.tried && (await holdsSmokeLease(deps, config.service, owner)))) return first;
+  // A claim that landed is what the pass applied; any other outcome (another's lease, or the
+  // phase already run on a re-read after a lost answer) leaves nothing to run.
+  if (first && !(first.kind === 'applied' && first.transition.provisional)) return first;
   // It holds the smoke phase (smoke-lease.ts): now it runs it, acting on the delivery (the
   // claim's write did not record it); a pass that fails lets go of the phase.
   try {
